@@ -1,0 +1,46 @@
+# SurvMeta: `make run` (the NET liver-metastasis report) and `make test` do all the set-up on Debian.
+SWIFT      ?= swift
+SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+APT_PKGS   := pkg-config liblapacke-dev
+RELEASE    := .build/release/survmeta
+DEBUG_BIN  := .build/debug/survmeta
+
+.PHONY: all deps build release test run bench notebooks fuzz clean
+
+all: build
+
+# Install the system packages only when they are missing (no network use otherwise).
+deps:
+	@missing=""; \
+	for p in $(APT_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product survmeta
+
+test: deps
+	$(SWIFT) build --product survmeta
+	$(SWIFT) test
+
+run: release
+	$(RELEASE) report --datasets Datasets --results results
+
+bench: release
+	@echo "benchmarks: see Benchmarks/README.md"
+
+notebooks: release
+	@mkdir -p results/notebooks
+	@for nb in Notebooks/*.sh; do [ -f "$$nb" ] || continue; \
+	  echo "== $$nb"; SURVMETA=$(RELEASE) bash "$$nb" || exit 1; done
+
+clean:
+	rm -rf .build results

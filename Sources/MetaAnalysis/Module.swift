@@ -1,0 +1,1 @@
+// MetaAnalysis: see the module README in the repository README.

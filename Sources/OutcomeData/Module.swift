@@ -1,0 +1,1 @@
+// OutcomeData: see the module README in the repository README.

@@ -1,0 +1,1 @@
+// Reporting: see the module README in the repository README.

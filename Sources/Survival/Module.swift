@@ -1,0 +1,1 @@
+// Survival: see the module README in the repository README.
