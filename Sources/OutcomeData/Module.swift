@@ -1,1 +1,0 @@
-// OutcomeData: see the module README in the repository README.

@@ -1,1 +1,0 @@
-// Reporting: see the module README in the repository README.

@@ -1,0 +1,209 @@
+import Foundation
+import MetaAnalysis
+import StatNumerics
+
+/// Everything `survmeta pool` shows, built from a fit: JSON with the contract's fields, a
+/// metafor-like printout, Markdown, and plot-ready CSV (one row per study plus the pooled rows).
+public struct PoolReport: Sendable {
+    public var fit: RandomEffectsFit
+    public var measure: EffectMeasure
+    /// How each study's (yi, vi) was derived (same order as `fit.studies`); empty when given directly.
+    public var conversions: [EffectConversion]
+    /// Per-study notes (asymmetric CI, inverted direction …), keyed by study label.
+    public var studyNotes: [String: [String]]
+    /// The harmonic mean of the study sizes (PFT back-transform only).
+    public var harmonicMeanN: Double?
+    /// Analysis-level notes (e.g. studies left out).
+    public var notes: [String]
+
+    public init(fit: RandomEffectsFit, measure: EffectMeasure, conversions: [EffectConversion] = [],
+                studyNotes: [String: [String]] = [:], harmonicMeanN: Double? = nil, notes: [String] = []) {
+        self.fit = fit
+        self.measure = measure
+        self.conversions = conversions
+        self.studyNotes = studyNotes
+        self.harmonicMeanN = harmonicMeanN
+        self.notes = notes
+    }
+
+    private var m: MixedEffectsFit { fit.model }
+
+    private func back(_ x: Double?) -> Double? {
+        guard let x else { return nil }
+        let b = measure.backTransform(x, harmonicMeanN: harmonicMeanN)
+        return b.isFinite ? b : nil
+    }
+
+    // MARK: JSON
+
+    /// The contract's `pool` fields, in its order, then SurvMeta's additions.
+    public func json() -> [(String, JSONValue)] {
+        let c = fit.pooled
+        let hi = fit.heterogeneityIntervals
+        var fields: [(String, JSONValue)] = [
+            ("k", .integer(m.k)),
+            ("method", .string(m.estimator.rawValue)),
+            ("test", .string(m.test.rawValue)),
+            ("level", .number(m.level)),
+            ("measure", .string(measure.rawValue)),
+            ("estimate", .num(c.estimate)),
+            ("se", .num(c.standardError)),
+            ("stat", .num(c.statistic)),
+            ("p", .num(c.pValue)),
+            ("df", .int(m.degreesOfFreedom)),
+            ("ci_low", .num(c.ciLow)),
+            ("ci_high", .num(c.ciHigh)),
+            ("pi_low", .num(fit.predictionInterval?.lower)),
+            ("pi_high", .num(fit.predictionInterval?.upper)),
+            ("tau2", .num(m.tau2)),
+            ("tau2_se", .num(m.tau2StandardError)),
+            ("tau", .num(m.tau)),
+            ("i2", .num(m.i2)),
+            ("h2", .num(m.h2)),
+            ("q", .num(m.qe)),
+            ("q_df", .integer(m.qeDF)),
+            ("q_p", .num(m.qeP)),
+            ("tau2_ci_low", .num(hi?.tau2Low)),
+            ("tau2_ci_high", .num(hi?.tau2High)),
+            ("i2_ci_low", .num(hi?.i2Low)),
+            ("i2_ci_high", .num(hi?.i2High)),
+            ("h2_ci_low", .num(hi?.h2Low)),
+            ("h2_ci_high", .num(hi?.h2High)),
+            ("convergence", .object([
+                ("converged", .bool(m.convergence.converged)),
+                ("iterations", .integer(m.convergence.iterations)),
+                ("last_change", .num(m.convergence.lastChange)),
+            ])),
+        ]
+        var studies: [JSONValue] = []
+        for (i, s) in fit.studies.enumerated() {
+            var row: [(String, JSONValue)] = [
+                ("study", .string(s.label)), ("yi", .num(s.yi)), ("vi", .num(s.vi)), ("weight", .num(m.weightsPercent[i])),
+            ]
+            if i < conversions.count { row.append(("conversion", .string(conversions[i].rawValue))) }
+            if let notes = studyNotes[s.label], !notes.isEmpty { row.append(("notes", .array(notes.map(JSONValue.string)))) }
+            studies.append(.object(row))
+        }
+        fields.append(("studies", .array(studies)))
+        if measure.hasBackTransform {
+            fields.append(("back_transformed", .object([
+                ("estimate", .num(back(c.estimate))),
+                ("ci_low", .num(back(c.ciLow))),
+                ("ci_high", .num(back(c.ciHigh))),
+                ("pi_low", .num(back(fit.predictionInterval?.lower))),
+                ("pi_high", .num(back(fit.predictionInterval?.upper))),
+            ])))
+        }
+        fields.append(("warnings", .array(m.warnings.map(JSONValue.string))))
+        fields.append(("notes", .array(notes.map(JSONValue.string))))
+        return fields
+    }
+
+    // MARK: Table (metafor-like)
+
+    public func table() -> String {
+        let c = fit.pooled
+        var out = ""
+        let kind = m.estimator.isEqualEffects ? "Equal-Effects Model" : "Random-Effects Model"
+        out += "\(kind) (k = \(m.k); tau^2 estimator: \(m.estimator.rawValue); test: \(m.test.rawValue))\n\n"
+        if !m.estimator.isEqualEffects {
+            let hi = fit.heterogeneityIntervals
+            func ci(_ lo: Double?, _ hi: Double?, _ d: Int = 4) -> String {
+                guard let lo, let hi else { return "" }
+                return "  [\(NumberFormat.fixed(lo, d)), \(NumberFormat.fixed(hi, d))]"
+            }
+            out += "tau^2 (estimated amount of total heterogeneity): \(NumberFormat.fixed(m.tau2)) (SE = \(NumberFormat.fixed(m.tau2StandardError)))\(ci(hi?.tau2Low, hi?.tau2High))\n"
+            out += "tau (square root of estimated tau^2 value):      \(NumberFormat.fixed(m.tau))\n"
+            out += "I^2 (total heterogeneity / total variability):   \(NumberFormat.fixed(m.i2, 2))%\(ci(hi?.i2Low, hi?.i2High, 2))\n"
+            out += "H^2 (total variability / sampling variability):  \(NumberFormat.fixed(m.h2, 2))\(ci(hi?.h2Low, hi?.h2High, 2))\n\n"
+        } else {
+            out += "I^2 (total heterogeneity / total variability):   \(NumberFormat.fixed(m.i2, 2))%\n"
+            out += "H^2 (total variability / sampling variability):  \(NumberFormat.fixed(m.h2, 2))\n\n"
+        }
+        out += "Test for Heterogeneity:\nQ(df = \(m.qeDF)) = \(NumberFormat.fixed(m.qe)), p-val = \(NumberFormat.pValue(m.qeP))\n\n"
+        out += "Model Results:\n\n"
+        let statName = m.degreesOfFreedom == nil ? "zval" : "tval"
+        var header = ["estimate", "se", statName]
+        if m.degreesOfFreedom != nil { header.append("df") }
+        header += ["pval", "ci.lb", "ci.ub"]
+        var row = [NumberFormat.fixed(c.estimate), NumberFormat.fixed(c.standardError), NumberFormat.fixed(c.statistic)]
+        if let df = m.degreesOfFreedom { row.append(String(df)) }
+        row += [NumberFormat.pValue(c.pValue), NumberFormat.fixed(c.ciLow), NumberFormat.fixed(c.ciHigh)]
+        out += TextTable(header: header, rows: [row], alignments: header.map { _ in .right }).plainText()
+        if let pi = fit.predictionInterval {
+            out += "\nPrediction interval: [\(NumberFormat.fixed(pi.lower)), \(NumberFormat.fixed(pi.upper))]\n"
+        }
+        if measure.hasBackTransform && measure != .PR {
+            let name = measure == .HR ? "Hazard ratio" : "Proportion"
+            out += "\n\(name) (back-transformed): \(NumberFormat.fixed(back(c.estimate))) [\(NumberFormat.fixed(back(c.ciLow))), \(NumberFormat.fixed(back(c.ciHigh)))]"
+            if let pi = fit.predictionInterval {
+                out += "; prediction interval [\(NumberFormat.fixed(back(pi.lower))), \(NumberFormat.fixed(back(pi.upper)))]"
+            }
+            out += "\n"
+        }
+        out += "\nStudies:\n\n" + studyTable().plainText()
+        for w in m.warnings { out += "\nWarning: \(w)\n" }
+        for n in notes { out += "\nNote: \(n)\n" }
+        for s in fit.studies { for note in studyNotes[s.label] ?? [] { out += "\nNote (\(s.label)): \(note)\n" } }
+        return out
+    }
+
+    private func studyTable() -> TextTable {
+        let z = Normal.standard.upperQuantile((1 - m.level) / 2)
+        var header = ["study", "yi", "se", "ci.lb", "ci.ub", "weight(%)"]
+        if measure.hasBackTransform && measure != .PR { header.append(measure == .HR ? "HR" : "proportion") }
+        let rows: [[String]] = fit.studies.enumerated().map { i, s in
+            var r = [s.label, NumberFormat.fixed(s.yi), NumberFormat.fixed(s.standardError),
+                     NumberFormat.fixed(s.yi - z * s.standardError), NumberFormat.fixed(s.yi + z * s.standardError),
+                     NumberFormat.fixed(m.weightsPercent[i], 2)]
+            if header.count > 6 { r.append(NumberFormat.fixed(back(s.yi))) }
+            return r
+        }
+        return TextTable(header: header, rows: rows)
+    }
+
+    /// Markdown: the model summary and the study table.
+    public func markdown() -> String {
+        let c = fit.pooled
+        var rows: [[String]] = [
+            ["k", String(m.k)], ["method", m.estimator.rawValue], ["test", m.test.rawValue],
+            ["estimate", NumberFormat.fixed(c.estimate)], ["se", NumberFormat.fixed(c.standardError)],
+            ["ci", "[\(NumberFormat.fixed(c.ciLow)), \(NumberFormat.fixed(c.ciHigh))]"],
+            ["p", NumberFormat.pValue(c.pValue)],
+            ["tau^2", NumberFormat.fixed(m.tau2)], ["I^2 (%)", NumberFormat.fixed(m.i2, 2)],
+            ["Q (df)", "\(NumberFormat.fixed(m.qe)) (\(m.qeDF)), p = \(NumberFormat.pValue(m.qeP))"],
+        ]
+        if let pi = fit.predictionInterval { rows.append(["prediction interval", "[\(NumberFormat.fixed(pi.lower)), \(NumberFormat.fixed(pi.upper))]"]) }
+        if measure.hasBackTransform && measure != .PR {
+            rows.append(["back-transformed", "\(NumberFormat.fixed(back(c.estimate))) [\(NumberFormat.fixed(back(c.ciLow))), \(NumberFormat.fixed(back(c.ciHigh)))]"])
+        }
+        return TextTable(header: ["quantity", "value"], rows: rows, alignments: [.left, .left]).markdown()
+            + "\n" + studyTable().markdown()
+    }
+
+    /// Plot-ready (forest) CSV: one row per study, then the pooled estimate and the prediction
+    /// interval; full precision; back-transformed columns where the measure has them.
+    public func csv() -> String {
+        let z = Normal.standard.upperQuantile((1 - m.level) / 2)
+        var header = ["row", "study", "estimate", "se", "ci_low", "ci_high", "weight"]
+        let withBack = measure.hasBackTransform
+        if withBack { header += ["estimate_bt", "ci_low_bt", "ci_high_bt"] }
+        var rows: [[String]] = []
+        for (i, s) in fit.studies.enumerated() {
+            let lo = s.yi - z * s.standardError, hi = s.yi + z * s.standardError
+            var r = ["study", s.label, NumberFormat.full(s.yi), NumberFormat.full(s.standardError), NumberFormat.full(lo), NumberFormat.full(hi), NumberFormat.full(m.weightsPercent[i])]
+            if withBack { r += [NumberFormat.full(back(s.yi)), NumberFormat.full(back(lo)), NumberFormat.full(back(hi))] }
+            rows.append(r)
+        }
+        let c = fit.pooled
+        var pooled = ["pooled", m.estimator.isEqualEffects ? "EE model" : "RE model", NumberFormat.full(c.estimate), NumberFormat.full(c.standardError), NumberFormat.full(c.ciLow), NumberFormat.full(c.ciHigh), "100"]
+        if withBack { pooled += [NumberFormat.full(back(c.estimate)), NumberFormat.full(back(c.ciLow)), NumberFormat.full(back(c.ciHigh))] }
+        rows.append(pooled)
+        if let pi = fit.predictionInterval {
+            var r = ["prediction", "prediction interval", NumberFormat.full(c.estimate), "NA", NumberFormat.full(pi.lower), NumberFormat.full(pi.upper), "NA"]
+            if withBack { r += [NumberFormat.full(back(c.estimate)), NumberFormat.full(back(pi.lower)), NumberFormat.full(back(pi.upper))] }
+            rows.append(r)
+        }
+        return TextTable(header: header, rows: rows).csv()
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// How numbers are printed in tables (never in JSON or CSV, which keep full precision).
+public enum NumberFormat {
+    /// Fixed decimals; `NA` for nil or a non-finite value (metafor prints NA on purpose).
+    public static func fixed(_ x: Double?, _ digits: Int = 4) -> String {
+        guard let x, x.isFinite else { return "NA" }
+        let s = String(format: "%.\(digits)f", x)
+        // Avoid "-0.0000".
+        if Double(s) == 0 { return String(format: "%.\(digits)f", 0.0) }
+        return s
+    }
+
+    /// A p-value as metafor prints it: "<.0001" below 10⁻⁴, else 4 decimals.
+    public static func pValue(_ p: Double?) -> String {
+        guard let p, p.isFinite else { return "NA" }
+        return p < 1e-4 ? "<.0001" : String(format: "%.4f", p)
+    }
+
+    /// Full precision (round-trip) for CSV cells; empty for nil (CSV missing value: `NA`).
+    public static func full(_ x: Double?) -> String {
+        guard let x, x.isFinite else { return "NA" }
+        return x == 0 ? "0" : x.description
+    }
+}

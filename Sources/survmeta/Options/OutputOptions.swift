@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `--format` and `--output`, shared by every analysis command.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output format.")
+    var format: OutputFormat = .table
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (atomically) instead of standard output; '-' is standard output.", valueName: "file"))
+    var output: String?
+
+    var target: OutputTarget { OutputTarget(path: output) }
+}
