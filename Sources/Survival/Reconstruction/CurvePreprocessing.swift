@@ -1,0 +1,161 @@
+/// The digitized curve after preprocessing: on the 0–1 scale, in time order, starting at (0, 1),
+/// non-increasing, with the repairs that got it there.
+struct CleanedCurve: Sendable {
+    struct Point: Sendable, Equatable {
+        var time: Double
+        var survival: Double
+        /// The input rows behind this point (empty for the added anchor).
+        var rows: [Int]
+        var isAnchor: Bool = false
+    }
+
+    /// The curve the reconstruction follows.
+    var points: [Point]
+    /// Every input click on the 0–1 scale with its time clamped at 0 and survival clipped to
+    /// [0, 1], before sorting, merging and pooling: what the quality report compares against.
+    var clicks: [(time: Double, survival: Double, row: Int)]
+    var repairs: [ReconstructionRepair]
+
+    var lastTime: Double { points[points.count - 1].time }
+}
+
+/// Preprocessing of digitized clicks (see `IPDReconstruction` for the list of steps).
+enum CurvePreprocessing {
+    /// - Parameter tolerance: how far above 1 (or below 0), on the 0–1 scale, a survival value may
+    ///   lie and still be taken as a rounding slip and clipped.
+    static func clean(_ curve: DigitizedCurve, tolerance: Double) throws -> CleanedCurve {
+        let n = curve.times.count
+        guard curve.survival.count == n, curve.rows.map({ $0.count == n }) ?? true else {
+            throw ReconstructionError.curveLengthMismatch(times: n, survival: curve.survival.count, rows: curve.rows?.count)
+        }
+        for i in 0..<n {
+            if !curve.times[i].isFinite {
+                throw ReconstructionError.nonFiniteClick(row: curve.row(i), column: "time", value: curve.times[i])
+            }
+            if !curve.survival[i].isFinite {
+                throw ReconstructionError.nonFiniteClick(row: curve.row(i), column: "survival", value: curve.survival[i])
+            }
+        }
+        guard n >= 2 else { throw ReconstructionError.tooFewClicks(count: n) }
+
+        var repairs: [ReconstructionRepair] = []
+        let full = curve.scale.full
+        var times = curve.times
+        var surv = [Double](repeating: 0, count: n)
+        var clipped: [Int] = []
+        var negative: [Int] = []
+        for i in 0..<n {
+            let s = curve.survival[i] / full
+            if s > 1 + tolerance {
+                throw ReconstructionError.survivalAboveOne(row: curve.row(i), value: curve.survival[i], scale: curve.scale, tolerance: tolerance)
+            }
+            if s < -tolerance {
+                throw ReconstructionError.survivalBelowZero(row: curve.row(i), value: curve.survival[i], scale: curve.scale, tolerance: tolerance)
+            }
+            surv[i] = min(max(s, 0), 1)
+            if surv[i] != s { clipped.append(i) }
+            if times[i] < 0 {
+                negative.append(i)
+                times[i] = 0
+            }
+        }
+        let unit = curve.scale == .percent ? " %" : ""
+        for i in clipped {
+            let limit = curve.survival[i] > 0 ? ReconstructionError.format(full) : "0"
+            repairs.append(ReconstructionRepair(
+                kind: .survivalClipped, source: .curve, rows: [curve.row(i)],
+                message: "survival \(fmt(curve.survival[i]))\(unit) is outside 0–\(ReconstructionError.format(full))\(unit) by less than rounding; set to \(limit)\(unit)"))
+        }
+        for i in negative {
+            repairs.append(ReconstructionRepair(
+                kind: .negativeTimeSetToZero, source: .curve, rows: [curve.row(i)],
+                message: "time \(fmt(curve.times[i])) is before the start of follow-up; set to 0"))
+        }
+        let clicks = (0..<n).map { (time: times[$0], survival: surv[$0], row: curve.row($0)) }
+
+        // Sort by time; at one time, from the top of the step to its bottom.
+        let order = (0..<n).sorted { a, b in
+            if times[a] != times[b] { return times[a] < times[b] }
+            if surv[a] != surv[b] { return surv[a] > surv[b] }
+            return a < b
+        }
+        if order != Array(0..<n) {
+            var moved: [Int] = []
+            var latest = -Double.infinity
+            for i in 0..<n {
+                if times[i] < latest { moved.append(curve.row(i)) }
+                latest = max(latest, times[i])
+            }
+            var flipped: [Int] = []
+            for i in 1..<n where times[i] == times[i - 1] && surv[i] > surv[i - 1] { flipped.append(curve.row(i)) }
+            var parts: [String] = []
+            if !moved.isEmpty { parts.append("\(moved.count) click\(moved.count == 1 ? "" : "s") came after a later time") }
+            if !flipped.isEmpty { parts.append("\(flipped.count) click\(flipped.count == 1 ? "" : "s") at a repeated time came below the one before (the top of a step is put first)") }
+            repairs.append(ReconstructionRepair(
+                kind: .clicksSorted, source: .curve, rows: (moved + flipped).sorted(),
+                message: parts.joined(separator: "; ") + "; sorted by time"))
+        }
+
+        // Repeated times: keep the top and the bottom of the vertical step.
+        var points: [CleanedCurve.Point] = []
+        var weights: [Double] = []
+        var g = 0
+        while g < n {
+            var h = g
+            while h + 1 < n && times[order[h + 1]] == times[order[g]] { h += 1 }
+            let group = Array(order[g...h])
+            let t = times[group[0]]
+            let top = group[0], bottom = group[group.count - 1]
+            if group.count == 1 {
+                points.append(.init(time: t, survival: surv[top], rows: [curve.row(top)]))
+                weights.append(1)
+            } else if surv[top] == surv[bottom] {
+                points.append(.init(time: t, survival: surv[top], rows: group.map(curve.row)))
+                weights.append(Double(group.count))
+                repairs.append(ReconstructionRepair(
+                    kind: .duplicateTimeMerged, source: .curve, rows: group.map(curve.row).sorted(),
+                    message: "\(group.count) clicks at the same point (\(fmt(t)), \(fmt(surv[top] * full))\(unit)); merged into one"))
+            } else {
+                let middle = Array(group.dropFirst().dropLast())
+                points.append(.init(time: t, survival: surv[top], rows: [curve.row(top)]))
+                points.append(.init(time: t, survival: surv[bottom], rows: [curve.row(bottom)] + middle.map(curve.row)))
+                weights.append(1)
+                weights.append(1)
+                if !middle.isEmpty {
+                    repairs.append(ReconstructionRepair(
+                        kind: .duplicateTimeMerged, source: .curve, rows: middle.map(curve.row).sorted(),
+                        message: "\(middle.count) click\(middle.count == 1 ? "" : "s") at time \(fmt(t)) between the top (row \(curve.row(top))) "
+                            + "and the bottom (row \(curve.row(bottom))) of a vertical step; merged into the step"))
+                }
+            }
+            g = h + 1
+        }
+
+        // Anchor at (0, 1).
+        if points[0].time > 0 || points[0].survival < 1 {
+            points.insert(.init(time: 0, survival: 1, rows: [], isAnchor: true), at: 0)
+            weights.insert(Double(n), at: 0)
+            let first = points[1]
+            var message = "the curve starts at (\(fmt(first.time)), \(fmt(first.survival * full))\(unit)); added the point (0, \(ReconstructionError.format(full))\(unit))"
+            if first.time == 0 {
+                message += "; the drop to \(fmt(first.survival * full))\(unit) at time 0 becomes events at time 0"
+            }
+            repairs.append(ReconstructionRepair(kind: .anchorAdded, source: .curve, rows: first.rows.sorted(), message: message))
+        }
+
+        // Rises: isotonic (antitonic) regression, never deletion.
+        let fit = AntitonicRegression(values: points.map(\.survival), weights: weights)
+        for block in fit.blocks where block.range.count > 1 {
+            let members = Array(block.range)
+            let rows = members.flatMap { points[$0].rows }.sorted()
+            let lo = members.map { points[$0].survival }.min()!
+            let hi = members.map { points[$0].survival }.max()!
+            repairs.append(ReconstructionRepair(
+                kind: .risePooled, source: .curve, rows: rows,
+                message: "survival rises within these clicks (between \(fmt(lo * full))\(unit) and \(fmt(hi * full))\(unit)); "
+                    + "replaced by their mean \(fmt(block.value * full))\(unit) (isotonic regression)"))
+        }
+        for i in points.indices { points[i].survival = fit.fitted[i] }
+        return CleanedCurve(points: points, clicks: clicks, repairs: repairs)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Events and censoring within one interval of the layout, for a given number censored.
+///
+/// Censoring is spread evenly over the interval (Guyot et al. 2012): the c-th of C censored
+/// patients leaves at start + c·(end − start)/(C + 1). Walking through the drops in time order with
+/// n at risk and the reconstructed product-limit value Ŝ, each drop gets the integer number of
+/// events d that brings Ŝ·Π(1 − 1/nⱼ) (the exact product over its events, with any censoring that
+/// falls between them) closest to the drop's target survival: rounding that preserves the
+/// product-limit estimate and corrects the errors of earlier drops instead of accumulating them.
+///
+/// The target of a drop with curve value S is S_ref·(S/S_ref)^λ (S_ref = the curve at the interval
+/// start): λ = 1 follows the curve; λ ≠ 1 scales every log-drop in the interval alike, which is how
+/// a prescribed number of events is spread over the interval's drops (`events(forcedTo:)`).
+struct IntervalSolver {
+    let layout: ReconstructionLayout
+    let index: Int
+
+    var interval: ReconstructionLayout.Interval { layout.intervals[index] }
+
+    struct Run {
+        var counts: [Int]
+        var events: Int
+        var censored: Int
+        var atRiskEnd: Int
+        var survivalEnd: Double
+        /// True when a drop got fewer events than its target asked for because of the floor or the
+        /// event budget.
+        var capped: Bool
+        /// Largest |Ŝ − target| just after a drop.
+        var maxError: Double = 0
+        var eventTimes: [Double] = []
+        var censorTimes: [Double] = []
+    }
+
+    func censorTimes(_ count: Int) -> [Double] {
+        let a = interval.start, b = interval.end
+        return (0..<count).map { a + Double($0 + 1) * (b - a) / Double(count + 1) }
+    }
+
+    /// - Parameters:
+    ///   - atRisk: number at risk at the interval start.
+    ///   - survival: reconstructed Ŝ just before the interval start.
+    ///   - censored: number censored inside the interval.
+    ///   - lambda: drop scaling (1 = follow the curve).
+    ///   - floor: at least this many must remain at risk at the end (the printed number at the end).
+    ///   - maxEvents: the event budget of the interval.
+    ///   - record: also return the event and censoring times.
+    func run(atRisk: Int, survival: Double, censored: Int, lambda: Double = 1, floor: Int, maxEvents: Int,
+             record: Bool = false) -> Run {
+        let cens = censorTimes(censored)
+        var n = atRisk
+        var km = survival
+        var p = 0
+        var total = 0
+        var capped = false
+        var counts: [Int] = []
+        var maxError = 0.0
+        var eventTimes: [Double] = []
+        let ref = interval.curveAtStart
+        for s in interval.sites {
+            let site = layout.sites[s]
+            while p < cens.count && cens[p] < site.start { n -= 1; p += 1 }
+            let target: Double
+            if lambda == 1 || ref <= 0 { target = site.bottom } else { target = ref * pow(site.bottom / ref, lambda) }
+            let cap = max(0, min(n - (cens.count - p) - floor, maxEvents - total))
+            var d = 0
+            if n > 0 && km > 0 {
+                let ideal = Double(n) * (1 - target / km)
+                let guess = Int(ideal.rounded())
+                if guess > cap { capped = true }
+                var best = min(max(guess, 0), cap)
+                var bestError = abs(after(site, best, n, km, cens, p).km - target)
+                for c in [best - 1, best + 1] where c >= 0 && c <= cap {
+                    let e = abs(after(site, c, n, km, cens, p).km - target)
+                    if e < bestError - 1e-15 { best = c; bestError = e }
+                }
+                d = best
+            }
+            let state = after(site, d, n, km, cens, p)
+            n = state.n; km = state.km; p = state.next
+            maxError = max(maxError, abs(km - target))
+            if record { eventTimes += site.eventTimes(d) }
+            counts.append(d)
+            total += d
+        }
+        n -= cens.count - p
+        return Run(counts: counts, events: total, censored: cens.count, atRiskEnd: n, survivalEnd: km, capped: capped,
+                   maxError: maxError, eventTimes: eventTimes, censorTimes: record ? cens : [])
+    }
+
+    /// The state after `d` events at `site` starting from n at risk and Ŝ = km, with censoring
+    /// times `cens[p...]` interleaved (a censoring at an event's time comes after it).
+    private func after(_ site: ReconstructionLayout.Site, _ d: Int, _ n0: Int, _ km0: Double,
+                       _ cens: [Double], _ p0: Int) -> (n: Int, km: Double, next: Int) {
+        var n = n0, km = km0, p = p0
+        let times = site.eventTimes(d)
+        var j = 0
+        while j < times.count {
+            let t = times[j]
+            while p < cens.count && cens[p] < t { n -= 1; p += 1 }
+            var tied = 1
+            while j + tied < times.count && times[j + tied] == t { tied += 1 }
+            if n > 0 { km *= 1 - Double(tied) / Double(n) }
+            n -= tied
+            j += tied
+        }
+        return (n, km, p)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import StatNumerics
+@testable import Survival
+import Testing
+import TestSupport
+
+@Suite("Reconstruction: debug scratch")
+struct ReconstructionDebugScratch {
+    @Test func variants() throws {
+        for (o, a, c) in [(0, 0, true), (0, 0, false), (1, 0, true), (2, 0, true), (3, 0, true), (0, 1, true), (2, 1, true), (2, 1, false), (1, 1, false)] {
+            openRule = o; allocRule = a; centeredDefault = c
+            print("VARIANT open \(o) alloc \(a) centered \(c)")
+            for given in [false, true] {
+                let rows = try ReconstructionRoundTripTests.run(totalGiven: given)
+                print(ReconstructionRoundTripTests.table(rows, title: "total given \(given)").split(separator: "\n").suffix(2).joined(separator: "\n"))
+            }
+        }
+    }
+
+    @Test(arguments: [20, 2000])
+    func one(size: Int) throws {
+        let seed = UInt64(size * 1000 + 0)
+        let truth = TrialSimulation.trial(perArm: size / 2, hazardRatio: 0.7, seed: seed)
+        for (a, arm) in truth.enumerated() {
+            let curve = TrialSimulation.digitize(arm, seed: seed &* 31 &+ UInt64(a))
+            let table = TrialSimulation.riskTable(arm)
+            print("arm", a, "clicks", curve.times.count, "N", arm.times.count, "events", arm.eventCount, "last", arm.times.max()!)
+            for total in [nil, arm.eventCount] {
+                let r = try IPDReconstruction().reconstruct(curve: curve, riskTable: table, totalEvents: total)
+                let g = GuyotBaseline.reconstruct(curve: curve, riskTable: table, totalEvents: total)
+                print(" total", total as Any, "events", r.eventCount, "guyot", g.events.filter { $0 }.count, "maxdiff", r.report.maxAbsDifference)
+                for c in r.report.numbersAtRisk {
+                    let next = c.time + 6
+                    let te = zip(arm.times, arm.events).filter { $0.0 >= c.time && $0.0 < next && $0.1 }.count
+                    let tc = zip(arm.times, arm.events).filter { $0.0 >= c.time && $0.0 < next && !$0.1 }.count
+                    let ge = zip(g.times, g.events).filter { $0.0 >= c.time && $0.0 < next && $0.1 }.count
+                    let gc = zip(g.times, g.events).filter { $0.0 >= c.time && $0.0 < next && !$0.1 }.count
+                    print("  t", c.time, "n", c.printed, c.reconstructed, "events", te, c.events, ge, "cens", tc, c.censored, gc)
+                }
+                let kt = KMSteps(times: arm.times, events: arm.events)
+                let kr = KMSteps(times: r.times, events: r.events)
+                let kg = KMSteps(times: g.times, events: g.events)
+                let sorted = arm.times.sorted(by: >)
+                print("  diff", KMSteps.difference(kt, kr, upTo: sorted[9]), KMSteps.difference(kt, kg, upTo: sorted[9]))
+            }
+            if size == 20 {
+                print(curve.times.map { String(format: "%.2f", $0) }, curve.survival.map { String(format: "%.3f", $0) })
+                print(zip(arm.times, arm.events).sorted { $0.0 < $1.0 }.map { String(format: "%.2f%@", $0.0, $0.1 ? "*" : "") })
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import StatNumerics
+import Survival
+import Testing
+import TestSupport
+
+/// A right-continuous KM step function for comparing two curves (test-local).
+struct KMSteps {
+    var times: [Double] = []
+    var values: [Double] = []
+
+    init(times t: [Double], events e: [Bool]) {
+        let order = t.indices.sorted { t[$0] < t[$1] }
+        var n = t.count, k = 0, s = 1.0
+        while k < order.count {
+            let time = t[order[k]]
+            var d = 0, c = 0
+            while k < order.count && t[order[k]] == time { if e[order[k]] { d += 1 } else { c += 1 }; k += 1 }
+            if d > 0 { s *= 1 - Double(d) / Double(n); times.append(time); values.append(s) }
+            n -= d + c
+        }
+    }
+
+    func value(at t: Double) -> Double {
+        var lo = 0, hi = times.count
+        while lo < hi { let m = (lo + hi) / 2; if times[m] <= t { lo = m + 1 } else { hi = m } }
+        return lo == 0 ? 1 : values[lo - 1]
+    }
+
+    /// sup and time-average of |S₁ − S₂| over [0, end].
+    static func difference(_ a: KMSteps, _ b: KMSteps, upTo end: Double) -> (max: Double, mean: Double) {
+        let grid = Array(Set(a.times + b.times).filter { $0 <= end }).sorted() + [end]
+        var previous = 0.0
+        var current = 0.0   // |difference| on [previous, next grid point)
+        var area = 0.0
+        var sup = 0.0
+        for t in grid {
+            area += current * (t - previous)
+            current = abs(a.value(at: t) - b.value(at: t))
+            if t <= end { sup = max(sup, current) }
+            previous = t
+        }
+        return (sup, end > 0 ? area / end : 0)
+    }
+}
+
+/// The accuracy of one reconstruction of a two-arm trial against its true data.
+struct RoundTripMetrics {
+    var eventsError: Double = 0     // mean over arms of |events − true events|
+    var maxKM: Double = 0           // mean over arms of sup |Ŝ − S| where ≥ 10 at risk
+    var meanKM: Double = 0          // mean over arms of the time-average |Ŝ − S| there
+    var median: Double = 0          // mean over arms of |median − true median| (arms where both exist)
+    var medianArms = 0
+    var rmst: Double = 0            // mean over arms of |RMST(24) − true RMST(24)|
+    var logHR: Double = 0           // |log HR − true log HR| (Cox, Efron)
+    var chiSquare: Double = 0       // |χ² − true χ²| (log-rank)
+
+    static let names = ["events", "max|ΔS|", "mean|ΔS|", "median", "RMST24", "logHR", "χ²"]
+    var values: [Double] { [eventsError, maxKM, meanKM, median, rmst, logHR, chiSquare] }
+
+    static func measure(truth: [TrialSimulation.Arm], reconstructed: [(times: [Double], events: [Bool])]) throws -> RoundTripMetrics {
+        var m = RoundTripMetrics()
+        var medianSum = 0.0
+        for (t, r) in zip(truth, reconstructed) {
+            m.eventsError += abs(Double(r.events.filter { $0 }.count - t.eventCount)) / 2
+            let sortedTimes = t.times.sorted(by: >)
+            let end = sortedTimes[min(9, sortedTimes.count - 1)]
+            let d = KMSteps.difference(KMSteps(times: t.times, events: t.events), KMSteps(times: r.times, events: r.events), upTo: end)
+            m.maxKM += d.max / 2
+            m.meanKM += d.mean / 2
+            let kt = try KaplanMeier().fit(times: t.times, events: t.events)
+            let kr = try KaplanMeier().fit(times: r.times, events: r.events)
+            if let a = kt.median.time, let b = kr.median.time { medianSum += abs(a - b); m.medianArms += 1 }
+            m.rmst += abs(try kt.restrictedMean(upTo: 24).estimate - kr.restrictedMean(upTo: 24).estimate) / 2
+        }
+        m.median = m.medianArms > 0 ? medianSum / Double(m.medianArms) : 0
+        let labels = ["a", "b"]
+        func data(_ arms: [(times: [Double], events: [Bool])]) throws -> SurvivalData {
+            try SurvivalData(times: arms[0].times + arms[1].times, eventFlags: arms[0].events + arms[1].events,
+                             groups: Array(repeating: labels[0], count: arms[0].times.count) + Array(repeating: labels[1], count: arms[1].times.count))
+        }
+        let td = try data(truth.map { ($0.times, $0.events) })
+        let rd = try data(reconstructed)
+        m.logHR = abs(try CoxModel().fit(td).coefficients[0].estimate - CoxModel().fit(rd).coefficients[0].estimate)
+        m.chiSquare = abs(try LogRankTest().test(td).chiSquare - LogRankTest().test(rd).chiSquare)
+        return m
+    }
+}
+
+@Suite("Reconstruction: simulated round trip")
+struct ReconstructionRoundTripTests {
+    /// Trial sizes (both arms together) and replicates per size.
+    static let design: [(patients: Int, replicates: Int)] = [(20, 8), (100, 8), (500, 6), (2000, 4), (8000, 2)]
+
+    struct Row { var patients: Int; var mine: [Double]; var guyot: [Double] }
+
+    static func run(totalGiven: Bool) throws -> [Row] {
+        var rows: [Row] = []
+        for (size, reps) in design {
+            var mine = [Double](repeating: 0, count: RoundTripMetrics.names.count)
+            var base = mine
+            for rep in 0..<reps {
+                let seed = UInt64(size * 1000 + rep)
+                let truth = TrialSimulation.trial(perArm: size / 2, hazardRatio: 0.7, seed: seed)
+                var ours: [(times: [Double], events: [Bool])] = []
+                var theirs: [(times: [Double], events: [Bool])] = []
+                for (a, arm) in truth.enumerated() {
+                    let curve = TrialSimulation.digitize(arm, seed: seed &* 31 &+ UInt64(a))
+                    let table = TrialSimulation.riskTable(arm)
+                    let total = totalGiven ? arm.eventCount : nil
+                    let r = try IPDReconstruction().reconstruct(curve: curve, riskTable: table, totalEvents: total)
+                    ours.append((r.times, r.events))
+                    theirs.append(GuyotBaseline.reconstruct(curve: curve, riskTable: table, totalEvents: total))
+                }
+                let a = try RoundTripMetrics.measure(truth: truth, reconstructed: ours).values
+                let b = try RoundTripMetrics.measure(truth: truth, reconstructed: theirs).values
+                for k in a.indices { mine[k] += a[k] / Double(reps); base[k] += b[k] / Double(reps) }
+            }
+            rows.append(Row(patients: size, mine: mine, guyot: base))
+        }
+        return rows
+    }
+
+    static func table(_ rows: [Row], title: String) -> String {
+        var text = "\(title)\n| patients | method | " + RoundTripMetrics.names.joined(separator: " | ") + " |\n"
+        text += "|---|---|" + String(repeating: "---|", count: RoundTripMetrics.names.count) + "\n"
+        func line(_ label: String, _ method: String, _ v: [Double]) -> String {
+            "| \(label) | \(method) | " + v.map { String(format: "%.4f", $0) }.joined(separator: " | ") + " |\n"
+        }
+        for r in rows {
+            text += line("\(r.patients)", "SurvMeta", r.mine)
+            text += line("\(r.patients)", "Guyot", r.guyot)
+        }
+        let n = Double(rows.count)
+        let meanMine = rows.first!.mine.indices.map { k in rows.map { $0.mine[k] }.reduce(0, +) / n }
+        let meanBase = rows.first!.guyot.indices.map { k in rows.map { $0.guyot[k] }.reduce(0, +) / n }
+        text += line("mean", "SurvMeta", meanMine)
+        text += line("mean", "Guyot", meanBase)
+        return text
+    }
+
+    @Test func totalEventsGiven() throws {
+        let rows = try Self.run(totalGiven: true)
+        print(Self.table(rows, title: "Round trip, total events given"))
+    }
+
+    @Test func totalEventsNotGiven() throws {
+        let rows = try Self.run(totalGiven: false)
+        print(Self.table(rows, title: "Round trip, total events not given"))
+    }
+}
