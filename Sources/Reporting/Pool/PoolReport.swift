@@ -6,32 +6,46 @@ import StatNumerics
 /// metafor-like printout, Markdown, and plot-ready CSV (one row per study plus the pooled rows).
 public struct PoolReport: Sendable {
     public var fit: RandomEffectsFit
-    public var measure: EffectMeasure
+    public var scale: AnalysisScale
     /// How each study's (yi, vi) was derived (same order as `fit.studies`); empty when given directly.
     public var conversions: [EffectConversion]
     /// Per-study notes (asymmetric CI, inverted direction …), keyed by study label.
     public var studyNotes: [String: [String]]
-    /// The harmonic mean of the study sizes (PFT back-transform only).
-    public var harmonicMeanN: Double?
     /// Analysis-level notes (e.g. studies left out).
     public var notes: [String]
 
-    public init(fit: RandomEffectsFit, measure: EffectMeasure, conversions: [EffectConversion] = [],
-                studyNotes: [String: [String]] = [:], harmonicMeanN: Double? = nil, notes: [String] = []) {
+    /// Extra per-study fields for the JSON `studies` rows (e.g. a landmark variance source), by label.
+    public var studyExtras: [String: [(String, JSONValue)]]
+
+    public init(fit: RandomEffectsFit, scale: AnalysisScale, conversions: [EffectConversion] = [],
+                studyNotes: [String: [String]] = [:], studyExtras: [String: [(String, JSONValue)]] = [:], notes: [String] = []) {
         self.fit = fit
-        self.measure = measure
+        self.scale = scale
         self.conversions = conversions
         self.studyNotes = studyNotes
-        self.harmonicMeanN = harmonicMeanN
+        self.studyExtras = studyExtras
         self.notes = notes
+    }
+
+    public init(fit: RandomEffectsFit, measure: EffectMeasure, conversions: [EffectConversion] = [],
+                studyNotes: [String: [String]] = [:], harmonicMeanN: Double? = nil, notes: [String] = []) {
+        self.init(fit: fit, scale: .measure(measure, harmonicMeanN: harmonicMeanN), conversions: conversions,
+                  studyNotes: studyNotes, notes: notes)
     }
 
     private var m: MixedEffectsFit { fit.model }
 
     private func back(_ x: Double?) -> Double? {
         guard let x else { return nil }
-        let b = measure.backTransform(x, harmonicMeanN: harmonicMeanN)
+        let b = scale.back(x)
         return b.isFinite ? b : nil
+    }
+
+    /// Back-transformed interval in increasing order (nil ends stay nil).
+    private func backInterval(_ lo: Double?, _ hi: Double?) -> (Double?, Double?) {
+        guard let lo, let hi else { return (nil, nil) }
+        let (a, b) = scale.backInterval(lo, hi)
+        return (a.isFinite ? a : nil, b.isFinite ? b : nil)
     }
 
     // MARK: JSON
@@ -45,7 +59,7 @@ public struct PoolReport: Sendable {
             ("method", .string(m.estimator.rawValue)),
             ("test", .string(m.test.rawValue)),
             ("level", .number(m.level)),
-            ("measure", .string(measure.rawValue)),
+            ("measure", .string(scale.name)),
             ("estimate", .num(c.estimate)),
             ("se", .num(c.standardError)),
             ("stat", .num(c.statistic)),
@@ -81,17 +95,20 @@ public struct PoolReport: Sendable {
                 ("study", .string(s.label)), ("yi", .num(s.yi)), ("vi", .num(s.vi)), ("weight", .num(m.weightsPercent[i])),
             ]
             if i < conversions.count { row.append(("conversion", .string(conversions[i].rawValue))) }
+            row += studyExtras[s.label] ?? []
             if let notes = studyNotes[s.label], !notes.isEmpty { row.append(("notes", .array(notes.map(JSONValue.string)))) }
             studies.append(.object(row))
         }
         fields.append(("studies", .array(studies)))
-        if measure.hasBackTransform {
+        if scale.hasBackTransform {
+            let ci = backInterval(c.ciLow, c.ciHigh)
+            let pi = backInterval(fit.predictionInterval?.lower, fit.predictionInterval?.upper)
             fields.append(("back_transformed", .object([
                 ("estimate", .num(back(c.estimate))),
-                ("ci_low", .num(back(c.ciLow))),
-                ("ci_high", .num(back(c.ciHigh))),
-                ("pi_low", .num(back(fit.predictionInterval?.lower))),
-                ("pi_high", .num(back(fit.predictionInterval?.upper))),
+                ("ci_low", .num(ci.0)),
+                ("ci_high", .num(ci.1)),
+                ("pi_low", .num(pi.0)),
+                ("pi_high", .num(pi.1)),
             ])))
         }
         fields.append(("warnings", .array(m.warnings.map(JSONValue.string))))
@@ -133,11 +150,12 @@ public struct PoolReport: Sendable {
         if let pi = fit.predictionInterval {
             out += "\nPrediction interval: [\(NumberFormat.fixed(pi.lower)), \(NumberFormat.fixed(pi.upper))]\n"
         }
-        if measure.hasBackTransform && measure != .PR {
-            let name = measure == .HR ? "Hazard ratio" : "Proportion"
-            out += "\n\(name) (back-transformed): \(NumberFormat.fixed(back(c.estimate))) [\(NumberFormat.fixed(back(c.ciLow))), \(NumberFormat.fixed(back(c.ciHigh)))]"
+        if scale.hasBackTransform {
+            let ci = backInterval(c.ciLow, c.ciHigh)
+            out += "\n\(scale.naturalName) (back-transformed): \(NumberFormat.fixed(back(c.estimate))) [\(NumberFormat.fixed(ci.0)), \(NumberFormat.fixed(ci.1))]"
             if let pi = fit.predictionInterval {
-                out += "; prediction interval [\(NumberFormat.fixed(back(pi.lower))), \(NumberFormat.fixed(back(pi.upper)))]"
+                let p = backInterval(pi.lower, pi.upper)
+                out += "; prediction interval [\(NumberFormat.fixed(p.0)), \(NumberFormat.fixed(p.1))]"
             }
             out += "\n"
         }
@@ -151,7 +169,7 @@ public struct PoolReport: Sendable {
     private func studyTable() -> TextTable {
         let z = Normal.standard.upperQuantile((1 - m.level) / 2)
         var header = ["study", "yi", "se", "ci.lb", "ci.ub", "weight(%)"]
-        if measure.hasBackTransform && measure != .PR { header.append(measure == .HR ? "HR" : "proportion") }
+        if scale.hasBackTransform { header.append(scale.naturalName) }
         let rows: [[String]] = fit.studies.enumerated().map { i, s in
             var r = [s.label, NumberFormat.fixed(s.yi), NumberFormat.fixed(s.standardError),
                      NumberFormat.fixed(s.yi - z * s.standardError), NumberFormat.fixed(s.yi + z * s.standardError),
@@ -174,8 +192,9 @@ public struct PoolReport: Sendable {
             ["Q (df)", "\(NumberFormat.fixed(m.qe)) (\(m.qeDF)), p = \(NumberFormat.pValue(m.qeP))"],
         ]
         if let pi = fit.predictionInterval { rows.append(["prediction interval", "[\(NumberFormat.fixed(pi.lower)), \(NumberFormat.fixed(pi.upper))]"]) }
-        if measure.hasBackTransform && measure != .PR {
-            rows.append(["back-transformed", "\(NumberFormat.fixed(back(c.estimate))) [\(NumberFormat.fixed(back(c.ciLow))), \(NumberFormat.fixed(back(c.ciHigh)))]"])
+        if scale.hasBackTransform {
+            let ci = backInterval(c.ciLow, c.ciHigh)
+            rows.append(["\(scale.naturalName) (back-transformed)", "\(NumberFormat.fixed(back(c.estimate))) [\(NumberFormat.fixed(ci.0)), \(NumberFormat.fixed(ci.1))]"])
         }
         return TextTable(header: ["quantity", "value"], rows: rows, alignments: [.left, .left]).markdown()
             + "\n" + studyTable().markdown()
@@ -186,22 +205,25 @@ public struct PoolReport: Sendable {
     public func csv() -> String {
         let z = Normal.standard.upperQuantile((1 - m.level) / 2)
         var header = ["row", "study", "estimate", "se", "ci_low", "ci_high", "weight"]
-        let withBack = measure.hasBackTransform
+        let withBack = scale.hasBackTransform
         if withBack { header += ["estimate_bt", "ci_low_bt", "ci_high_bt"] }
         var rows: [[String]] = []
         for (i, s) in fit.studies.enumerated() {
             let lo = s.yi - z * s.standardError, hi = s.yi + z * s.standardError
             var r = ["study", s.label, NumberFormat.full(s.yi), NumberFormat.full(s.standardError), NumberFormat.full(lo), NumberFormat.full(hi), NumberFormat.full(m.weightsPercent[i])]
-            if withBack { r += [NumberFormat.full(back(s.yi)), NumberFormat.full(back(lo)), NumberFormat.full(back(hi))] }
+            let b = backInterval(lo, hi)
+            if withBack { r += [NumberFormat.full(back(s.yi)), NumberFormat.full(b.0), NumberFormat.full(b.1)] }
             rows.append(r)
         }
         let c = fit.pooled
         var pooled = ["pooled", m.estimator.isEqualEffects ? "EE model" : "RE model", NumberFormat.full(c.estimate), NumberFormat.full(c.standardError), NumberFormat.full(c.ciLow), NumberFormat.full(c.ciHigh), "100"]
-        if withBack { pooled += [NumberFormat.full(back(c.estimate)), NumberFormat.full(back(c.ciLow)), NumberFormat.full(back(c.ciHigh))] }
+        let bci = backInterval(c.ciLow, c.ciHigh)
+        if withBack { pooled += [NumberFormat.full(back(c.estimate)), NumberFormat.full(bci.0), NumberFormat.full(bci.1)] }
         rows.append(pooled)
         if let pi = fit.predictionInterval {
             var r = ["prediction", "prediction interval", NumberFormat.full(c.estimate), "NA", NumberFormat.full(pi.lower), NumberFormat.full(pi.upper), "NA"]
-            if withBack { r += [NumberFormat.full(back(c.estimate)), NumberFormat.full(back(pi.lower)), NumberFormat.full(back(pi.upper))] }
+            let bpi = backInterval(pi.lower, pi.upper)
+            if withBack { r += [NumberFormat.full(back(c.estimate)), NumberFormat.full(bpi.0), NumberFormat.full(bpi.1)] }
             rows.append(r)
         }
         return TextTable(header: header, rows: rows).csv()

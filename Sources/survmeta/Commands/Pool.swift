@@ -37,7 +37,7 @@ struct Pool: ParsableCommand {
         let report = PoolReport(fit: fit, measure: resolvedMeasure(studies), conversions: studies.records.map(\.converted.conversion),
                                 studyNotes: Dictionary(studies.records.map { ($0.label, $0.converted.notes) }, uniquingKeysWith: +),
                                 harmonicMeanN: harmonicMeanN(table, studies))
-        try output.target.write(render(report))
+        try output.target.write(PoolRendering.render(report, format: output.format))
     }
 
     private func resolvedMeasure(_ studies: StudyTable) -> EffectMeasure {
@@ -54,12 +54,4 @@ struct Pool: ParsableCommand {
         return Double(ns.count) / ns.reduce(0) { $0 + 1 / $1 }
     }
 
-    private func render(_ report: PoolReport) -> String {
-        switch output.format {
-        case .json: return JSONValue.object(report.json()).serialized() + "\n"
-        case .table: return report.table()
-        case .md: return report.markdown()
-        case .csv: return report.csv()
-        }
-    }
 }
