@@ -88,6 +88,20 @@ struct DistributionPropertyTests {
         #expect(isClose(Normal.standard.pdf(0), 1 / (2 * Double.pi).squareRoot(), rel: 1e-15))
     }
 
+    /// Quantiles beyond the range of doubles: 0 below the smallest normal double (as R's q*
+    /// functions return), +∞ above the largest finite one.
+    @Test("quantiles outside the double range")
+    func quantileOverflow() {
+        #expect(ChiSquared(df: 0.5).quantile(1e-100) == 0)           // true value ≈ 1e-400
+        #expect(FisherF(df1: 0.5, df2: 4).quantile(1e-100) == 0)
+        #expect(StudentT(df: 0.5).upperQuantile(1e-300) == .infinity) // true value ≈ 1e599
+        #expect(StudentT(df: 0.5).quantile(1e-300) == -.infinity)
+        #expect(FisherF(df1: 23, df2: 1.066).upperQuantile(1e-300) == .infinity)
+        // just inside: t(0.5) upper tail 1e-150 at t ≈ 1.03e299 (P(T > t) ≈ 0.3207 t^{−1/2})
+        let t = StudentT(df: 0.5).upperQuantile(1e-150)
+        #expect(t.isFinite && isClose(StudentT(df: 0.5).sf(t), 1e-150, rel: 1e-12))
+    }
+
     @Test("t with df = ∞ is the standard normal; t is symmetric")
     func studentLimits() {
         let t = StudentT(df: .infinity)

@@ -7,12 +7,40 @@ import TestSupport
 @Suite("Reconstruction: debug scratch")
 struct ReconstructionDebugScratch {
     @Test func variants() throws {
-        for (o, a, c) in [(0, 0, true), (0, 0, false), (1, 0, true), (2, 0, true), (3, 0, true), (0, 1, true), (2, 1, true), (2, 1, false), (1, 1, false)] {
+        for (o, a, c) in [(2, 1, true), (2, 1, false), (4, 1, false), (4, 0, false), (2, 0, false)] {
             openRule = o; allocRule = a; centeredDefault = c
             print("VARIANT open \(o) alloc \(a) centered \(c)")
             for given in [false, true] {
                 let rows = try ReconstructionRoundTripTests.run(totalGiven: given)
                 print(ReconstructionRoundTripTests.table(rows, title: "total given \(given)").split(separator: "\n").suffix(2).joined(separator: "\n"))
+            }
+        }
+    }
+
+    @Test func perReplicate() throws {
+        openRule = 2; allocRule = 1; centeredDefault = true
+        for size in [20, 100] {
+            for rep in 0..<8 {
+                let seed = UInt64(size * 1000 + rep)
+                let truth = TrialSimulation.trial(perArm: size / 2, hazardRatio: 0.7, seed: seed)
+                for (a, arm) in truth.enumerated() {
+                    let curve = TrialSimulation.digitize(arm, seed: seed &* 31 &+ UInt64(a))
+                    let table = TrialSimulation.riskTable(arm)
+                    let r = try IPDReconstruction().reconstruct(curve: curve, riskTable: table, totalEvents: arm.eventCount)
+                    let g = GuyotBaseline.reconstruct(curve: curve, riskTable: table, totalEvents: arm.eventCount)
+                    let kt = KMSteps(times: arm.times, events: arm.events)
+                    let end = arm.times.sorted(by: >)[9]
+                    let dm = KMSteps.difference(kt, KMSteps(times: r.times, events: r.events), upTo: end)
+                    let dg = KMSteps.difference(kt, KMSteps(times: g.times, events: g.events), upTo: end)
+                    print(size, rep, a, String(format: "mine %.4f %.4f guyot %.4f %.4f", dm.max, dm.mean, dg.max, dg.mean))
+                    if size == 20 && dm.mean > 0.005 {
+                        print("  clicks", zip(curve.times, curve.survival).map { String(format: "(%.3f, %.3f)", $0.0, $0.1) }.joined(separator: " "))
+                        print("  truth ", zip(arm.times, arm.events).sorted { $0.0 < $1.0 }.map { String(format: "%.3f%@", $0.0, $0.1 ? "*" : "") }.joined(separator: " "))
+                        print("  mine  ", zip(r.times, r.events).map { String(format: "%.3f%@", $0.0, $0.1 ? "*" : "") }.joined(separator: " "))
+                        print("  guyot ", zip(g.times, g.events).sorted { $0.0 < $1.0 }.map { String(format: "%.3f%@", $0.0, $0.1 ? "*" : "") }.joined(separator: " "))
+                        for x in r.report.repairs { print("   ", x) }
+                    }
+                }
             }
         }
     }

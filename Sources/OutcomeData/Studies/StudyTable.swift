@@ -52,12 +52,21 @@ public struct StudyTable: Sendable, Equatable {
         if let measure = proportionMeasure, measure.isProportion { sets.insert((.proportion, ["events", "n"]), at: 0) }
         let available = sets.filter { set in set.1.allSatisfy(table.hasColumn) }
         if available.isEmpty {
-            let sets = columnSets.map { $0.1.joined(separator: ",") }.joined(separator: " | ")
-            throw InputErrors(InputIssue(
-                file: table.source, line: table.headerLine,
-                problem: "the header has no complete set of effect-size columns",
-                expected: "one of: \(sets)",
-                hint: "the header has " + table.header.map { "\"\($0)\"" }.joined(separator: ", ")))
+            // Report the missing columns of the set the header comes closest to (with "did you mean"),
+            // and list every set the file could use.
+            let closest = sets.min { a, b in
+                a.1.filter { !table.hasColumn($0) }.count < b.1.filter { !table.hasColumn($0) }.count
+            }!
+            let names = sets.map { $0.1.joined(separator: ",") }.joined(separator: " | ")
+            do {
+                try table.require(closest.1)
+            } catch let errors as InputErrors {
+                throw InputErrors(errors.issues.map { issue in
+                    var i = issue
+                    i.hint = (i.hint.map { $0 + "; " } ?? "") + "a study row needs one of: " + names
+                    return i
+                })
+            }
         }
         try table.require([], minimumRows: 1)
         let moderatorColumns = table.header.filter { !reservedColumns.contains($0.lowercased().trimmingCharacters(in: .whitespaces)) }
@@ -75,10 +84,14 @@ public struct StudyTable: Sendable, Equatable {
             }
             labels[label] = row.line
             guard let (conversion, _) = available.first(where: { set in set.1.allSatisfy { !table.isMissing(row, $0) } }) else {
-                let sets = available.map { $0.1.joined(separator: ",") }.joined(separator: " or ")
-                issues.append(InputIssue(file: table.source, line: row.line, value: nil,
-                                         problem: "the row has no complete set of effect-size values",
-                                         expected: "filled cells for \(sets)"))
+                // Name the empty cells of the set this row fills most of (the first set on a tie).
+                let best = available.max { a, b in
+                    a.1.filter { !table.isMissing(row, $0) }.count < b.1.filter { !table.isMissing(row, $0) }.count
+                }!
+                for column in best.1 where table.isMissing(row, column) {
+                    _ = table.number(row, column, issues: &issues, required: true,
+                                     expected: available.count > 1 ? "a number (or fill another column set: \(available.map { $0.1.joined(separator: ",") }.joined(separator: " | ")))" : "a number")
+                }
                 continue
             }
             var rowIssues: [InputIssue] = []

@@ -32,6 +32,11 @@ public struct FisherF: ContinuousDistribution, Equatable, Codable {
             if df1 < 2 { return .infinity }
             return df1 == 2 ? 1 : 0
         }
+        if df1 * x / df2 > 1e250 {
+            // y = 1 and 1 − y may underflow: x^{−1} (1 − y)^b / B(a, b) on the log scale
+            let logYc = log(df2) - log(df1) - log(x)
+            return exp(0.5 * df2 * logYc - SpecialFunctions.logBeta(0.5 * df1, 0.5 * df2) - log(x))
+        }
         let (y, yc) = betaArguments(x)
         return SpecialFunctions.betaPowerTerm(x: y, y: yc, a: 0.5 * df1, b: 0.5 * df2) / x
     }
@@ -81,8 +86,17 @@ public struct FisherF: ContinuousDistribution, Equatable, Codable {
             let g = SpecialFunctions.incompleteGamma(0.5 * df2, 0.5 * df2 / x)
             return (g.q, g.p)
         }
+        let a = 0.5 * df1, b = 0.5 * df2
+        let r = df1 * x / df2
+        if r > 1e250 || r.isInfinite {
+            // 1 − y = ν₂/(ν₁x + ν₂) may underflow: the upper tail is I_{1−y}(b, a) =
+            // (1 − y)^b / (b B(a, b)) · (1 + O(a(1 − y))), taken on the log scale.
+            let logYc = log(df2) - log(df1) - log(x)
+            let upper = exp(b * logYc - log(b) - SpecialFunctions.logBeta(a, b))
+            return (1 - upper, upper)
+        }
         let (y, yc) = betaArguments(x)
-        return SpecialFunctions.incompleteBeta(x: y, y: yc, a: 0.5 * df1, b: 0.5 * df2)
+        return SpecialFunctions.incompleteBeta(x: y, y: yc, a: a, b: b)
     }
 
     /// The x with (upper ? sf : cdf)(x) = p, for 0 < p ≤ ½.

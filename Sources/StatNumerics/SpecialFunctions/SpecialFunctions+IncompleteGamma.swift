@@ -20,7 +20,8 @@ extension SpecialFunctions {
 
     /// Both P(a, x) and Q(a, x), each accurate relative to its own size.
     ///
-    /// Regions (after Numerical Recipes §6.2 and Temme/DiDonato–Morris for small a):
+    /// Regions (after Numerical Recipes §6.2, and Temme/DiDonato–Morris for small and huge a):
+    /// - a ≥ 10¹⁰: Temme's uniform asymptotic expansion (`gammaUniformAsymptotic`).
     /// - a < 1, x ≤ 1.5: P by its power series; Q by
     ///   Q = −expm1(a log x − log Γ(1 + a)) − x^a/Γ(1 + a) · a Σ_{n≥1} (−x)^n / (n! (a + n)),
     ///   which stays accurate as a → 0 where Q → 0.
@@ -34,6 +35,9 @@ extension SpecialFunctions {
         if a == 0 { return (1, 0) }
         if a.isInfinite { return (0, 1) }
 
+        if a >= 1e10 {
+            return gammaUniformAsymptotic(a, x)
+        }
         if a < 1 && x <= 1.5 {
             let p = gammaSeriesP(a, x)
             let q = smallShapeQ(a, x)
@@ -45,6 +49,29 @@ extension SpecialFunctions {
         }
         let q = gammaContinuedFractionQ(a, x)
         return (1 - q, q)
+    }
+
+    /// P and Q for a ≥ 10¹⁰ by Temme's uniform asymptotic expansion (Temme 1979; DiDonato &
+    /// Morris 1986, eq. 32), to its first term:
+    ///   Q(a, x) = ½ erfc(η √(a/2)) + e^{−aη²/2}/√(2πa) · (C₀(η) + O(1/a)),
+    ///   η = sign(λ − 1) √(2(λ − 1 − log λ)), λ = x/a, C₀(η) = 1/(λ − 1) − 1/η,
+    /// with C₀ = −1/3 + η/12 − 2η²/135 + η³/864 + η⁴/2835 for |η| < 10⁻³. The neglected term is
+    /// O(a^{−3/2}) relative to Q, below 1e-15 here; the series and continued fraction would need
+    /// O(√a) terms.
+    static func gammaUniformAsymptotic(_ a: Double, _ x: Double) -> (p: Double, q: Double) {
+        let u = (x - a) / a                      // λ − 1
+        let eta = (u < 0 ? -1.0 : 1.0) * (-2 * log1pmx(u)).squareRoot()
+        let c0: Double
+        if abs(eta) < 1e-3 {
+            c0 = -1.0 / 3 + eta * (1.0 / 12 + eta * (-2.0 / 135 + eta * (1.0 / 864 + eta / 2835)))
+        } else {
+            c0 = 1 / u - 1 / eta
+        }
+        let z = eta * (0.5 * a).squareRoot()
+        let r = exp(-0.5 * a * eta * eta) / (2 * Double.pi * a).squareRoot() * c0
+        let q = 0.5 * erfc(z) + r
+        let p = 0.5 * erfc(-z) - r
+        return (min(max(p, 0), 1), min(max(q, 0), 1))
     }
 
     /// x^a e^{−x} / Γ(a), the common factor of the series and the continued fraction.

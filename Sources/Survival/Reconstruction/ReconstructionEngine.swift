@@ -79,6 +79,10 @@ struct ReconstructionEngine {
         switch openRule {
         case 0: return max(0, min(fromRate(rate(known)), cmax))
         case 1: return max(0, min(fromRate(rate(known.suffix(1).map { $0 })), cmax))
+        case 4:
+            let span = known.last.map { layout.intervals[$0].end } ?? 0
+            let total = known.map { Double(plans[$0].censored) }.reduce(0, +)
+            return span > 0 ? max(0, min(Int((total / span * (iv.end - iv.start)).rounded()), cmax)) : 0
         default:
             let drops = iv.sites.map { layout.sites[$0].top - layout.sites[$0].bottom }.sorted()
             if drops.isEmpty { return cmax }

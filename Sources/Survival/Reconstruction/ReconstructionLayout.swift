@@ -113,22 +113,34 @@ struct ReconstructionLayout: Sendable {
             let a = pts[k - 1], b = pts[k]
             let w = b.time - a.time
             let interval = intervalIndex(containing: w > 0 ? a.time : b.time)
-            let placement: Placement
+            var placement: Placement
             if w <= verticalTolerance {
                 placement = .vertical
             } else {
+                // Corner evidence from the neighbouring clicks. A flat stretch into A makes A the
+                // top corner of a step at A's time; a vertical drop into A (or A being the start
+                // of the curve) makes A a bottom corner, so the drop to B is later. Likewise a
+                // flat stretch out of B makes B a bottom corner, a vertical drop out of B a top one.
                 let step = 0.5 * a.survival / Double(max(atRisk[interval], 1))
-                let topCorner = a.isClick && k >= 2 && a.time - pts[k - 2].time > verticalTolerance
-                    && pts[k - 2].survival - a.survival <= step
                 let nextBoundary = interval + 1 < riskTimes.count ? riskTimes[interval + 1] : .infinity
-                let bottomCorner = b.isClick && k + 1 < pts.count && pts[k + 1].time - b.time > verticalTolerance
-                    && b.survival - pts[k + 1].survival <= step && b.time < nextBoundary
-                switch (topCorner, bottomCorner) {
-                case (true, true): placement = .corners
+                var aTop = false, aBottom = k == 1, bTop = false, bBottom = false
+                if a.isClick && k >= 2 {
+                    let p = pts[k - 2]
+                    if a.time - p.time > verticalTolerance { aTop = p.survival - a.survival <= step } else { aBottom = p.survival - a.survival > step }
+                }
+                if b.isClick && k + 1 < pts.count {
+                    let q = pts[k + 1]
+                    if q.time - b.time > verticalTolerance { bBottom = b.survival - q.survival <= step } else { bTop = b.survival - q.survival > step }
+                }
+                if b.time >= nextBoundary { bBottom = false }
+                let early = aTop || bTop, late = aBottom || bBottom
+                switch (early, late) {
                 case (true, false): placement = .fromStart
                 case (false, true): placement = .toEnd
+                case (true, true): placement = aTop && bBottom ? .corners : .centered
                 case (false, false): placement = centeredDefault ? .centered : .toEnd
                 }
+                if b.time >= nextBoundary && (placement == .toEnd || placement == .corners) { placement = .centered }
             }
             sites.append(Site(start: a.time, end: b.time, top: a.survival, bottom: b.survival,
                               placement: placement, interval: interval))

@@ -27,10 +27,22 @@ struct Pool: ParsableCommand {
     @Option(help: "Analysis scale: GEN, HR (log HR in, HR shown), or a proportion measure for events,n rows. Default: HR when every row gives a hazard ratio, else GEN.")
     var measure: EffectMeasure?
 
+    @Flag(help: "With events,n and --measure PLO: fit the binomial-normal GLMM by ML (metafor rma.glmm) instead of pooling logits.")
+    var glmm = false
+
+    @Option(name: .customLong("quadrature-points"), help: "Adaptive Gauss–Hermite points for --glmm (metafor/lme4 default 7).")
+    var quadraturePoints: Int = 7
+
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if glmm && measure != .PLO { throw ValidationError("--glmm needs --measure PLO (events,n rows)") }
+        guard quadraturePoints >= 1 && quadraturePoints <= 100 else { throw ValidationError("--quadrature-points must lie in 1…100") }
+    }
 
     func run() throws {
         let table = try CSVReader.read(path: file)
+        if glmm { return try runGLMM(table) }
         let studies = try StudyTable.load(table, proportionMeasure: measure)
         let fit = try RandomEffectsModel(estimator: model.method, test: model.test, level: model.level,
                                          predictionInterval: pi, control: model.control).fit(studies.effects)
@@ -38,6 +50,24 @@ struct Pool: ParsableCommand {
                                 studyNotes: Dictionary(studies.records.map { ($0.label, $0.converted.notes) }, uniquingKeysWith: +),
                                 harmonicMeanN: harmonicMeanN(table, studies))
         try output.target.write(PoolRendering.render(report, format: output.format))
+    }
+
+    private func runGLMM(_ table: CSVTable) throws {
+        let studies = try StudyTable.load(table, proportionMeasure: .PLO)
+        var issues: [InputIssue] = []
+        let rows = table.rows.filter { r in studies.records.contains { $0.line == r.line } }
+        let events = rows.compactMap { table.number($0, "events", issues: &issues) }
+        let n = rows.compactMap { table.number($0, "n", issues: &issues) }
+        if !issues.isEmpty { throw InputErrors(issues) }
+        let fit = try BinomialNormalModel(quadraturePoints: quadraturePoints, level: model.level).fit(events: events, n: n)
+        let report = GLMMReport(fit: fit, labels: studies.records.map(\.label))
+        let text: String
+        switch output.format {
+        case .json: text = JSONValue.object(report.json()).serialized() + "\n"
+        case .csv: text = report.csv()
+        case .table, .md: text = report.table()
+        }
+        try output.target.write(text)
     }
 
     private func resolvedMeasure(_ studies: StudyTable) -> EffectMeasure {

@@ -138,7 +138,7 @@ gx <- c(1e-300, 1e-100, 1e-10, 1e-5, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1 - 
 add("lgamma", NA, NA, gx, NA, lgamma(gx))
 
 ## regularized incomplete gamma P(a, x) = pgamma(x, a)
-for (a in c(1e-10, 1e-3, 0.1, 0.5, 1, 2.5, 10, 30, 100, 1e3, 1e5, 5e5)) {
+for (a in c(1e-10, 1e-3, 0.1, 0.5, 1, 2.5, 10, 30, 100, 1e3, 1e5, 5e5, 1e10)) {
   xs <- unique(signif(c(qgamma(c(1e-100, 1e-20, 1e-8, 1e-3, 0.1, 0.5), a),
                         qgamma(c(1e-300, 1e-100, 1e-20, 1e-8, 1e-3, 0.1), a, lower.tail = FALSE),
                         a * c(0.5, 0.9, 1, 1.1, 2), c(1e-3, 0.5, 1, 1.5, 2)), 8))
