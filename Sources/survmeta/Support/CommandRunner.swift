@@ -36,15 +36,25 @@ enum CommandRunner {
             try command.run()
             exit(0)
         } catch {
-            let (code, message) = describe(error)
-            if code == 0 { exit(0) }
-            FileHandle.standardError.write(Data(("survmeta: " + message + "\n").utf8))
-            exit(code)
+            if let (code, message) = describe(error) {
+                if code == 0 { exit(0) }
+                FileHandle.standardError.write(Data(("survmeta: " + message + "\n").utf8))
+                exit(code)
+            }
+            // ArgumentParser's own errors (help, version, validation) reach here too.
+            let code = root.exitCode(for: error)
+            let message = root.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            exit(2)
         }
     }
 
     /// The exit code and message for an error thrown while running.
-    static func describe(_ error: Error) -> (Int32, String) {
+    static func describe(_ error: Error) -> (Int32, String)? {
         switch error {
         case let e as CLIFailure: return (e.code, e.message)
         case let e as InputErrors: return (1, "error in input data:\n" + e.description)
@@ -53,9 +63,8 @@ enum CommandRunner {
         case let e as NumericalError: return (3, "numerical failure: " + e.description)
         case let e as LinearAlgebraError:
             return (3, "numerical failure: \(e.description). Remedy: check for duplicated or constant moderators, or rescale the data")
-        case let e as ValidationError: return (2, "usage: " + e.message)
-        case let e as ExitCode: return (e.rawValue, "")
-        default: return (1, String(describing: error))
+        case let e as CocoaError: return (1, "cannot read input: \(e.localizedDescription)")
+        default: return nil
         }
     }
 }

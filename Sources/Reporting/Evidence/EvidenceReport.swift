@@ -1,0 +1,191 @@
+import Foundation
+import MetaAnalysis
+import OutcomeData
+
+/// The NET evidence report (`survmeta report`): one block per pooling set — the figures used with
+/// their sources, the pooled estimate on the natural scale and its method — then every survival
+/// figure left out and why. Pure formatting: the command writes the files.
+public struct EvidenceReport: Sendable {
+    public var base: EvidenceBase
+    public var analyses: [SetAnalysis]
+    public var excluded: [ExcludedFigure]
+    /// How the model was configured, in words (estimator, test, transform).
+    public var methodDescription: String
+
+    public init(base: EvidenceBase, analyses: [SetAnalysis], excluded: [ExcludedFigure], methodDescription: String) {
+        self.base = base
+        self.analyses = analyses
+        self.excluded = excluded
+        self.methodDescription = methodDescription
+    }
+
+    public static func scale(_ s: EvidenceScale) -> AnalysisScale {
+        switch s {
+        case .landmark(let t): return .landmark(t, harmonicMeanN: nil)
+        case .logMedianMonths: return .logMedian
+        case .logHazardRatio: return .measure(.HR, harmonicMeanN: nil)
+        }
+    }
+
+    /// The natural-scale number as a reader wants it: survival in percent, medians in months, HRs as ratios.
+    static func natural(_ x: Double?, _ s: EvidenceScale) -> String {
+        guard let x, x.isFinite else { return "NA" }
+        switch s {
+        case .landmark: return String(format: "%.1f%%", 100 * x)
+        case .logMedianMonths: return String(format: "%.1f mo", x)
+        case .logHazardRatio: return String(format: "%.2f", x)
+        }
+    }
+
+    /// Pooled estimate, CI and PI on the natural scale (sorted ends), or nil without a fit.
+    public static func pooled(_ a: SetAnalysis) -> (estimate: Double, ciLow: Double, ciHigh: Double, piLow: Double?, piHigh: Double?)? {
+        guard let fit = a.fit else { return nil }
+        let sc = scale(a.scale)
+        let ci = sc.backInterval(fit.pooled.ciLow, fit.pooled.ciHigh)
+        let pi = fit.predictionInterval.map { sc.backInterval($0.lower, $0.upper) }
+        return (sc.back(fit.estimate), ci.0, ci.1, pi?.0, pi?.1)
+    }
+
+    private var counts: String {
+        let o = base.outcomes
+        let by = Dictionary(grouping: o, by: \.verification).mapValues(\.count)
+        return "\(base.publications.count) publications, \(o.count) figures (" +
+            ["verified", "worksheet_only", "secondary", "doubtful"].map { "\(by[$0] ?? 0) \($0)" }.joined(separator: ", ") + ")"
+    }
+
+    // MARK: Text
+
+    public func text() -> String {
+        var out = "SurvMeta report: \(base.title)\n"
+        out += "Evidence: \(base.name) — \(counts)\n"
+        out += "Method: \(methodDescription)\n"
+        var currentTherapy: TherapyClass? = nil
+        for a in analyses {
+            if a.set.therapy != currentTherapy {
+                currentTherapy = a.set.therapy
+                out += "\n" + String(repeating: "=", count: 78) + "\n\(a.set.therapy.rawValue)\n" + String(repeating: "=", count: 78) + "\n"
+            }
+            out += "\n" + block(a)
+        }
+        out += "\n" + String(repeating: "=", count: 78) + "\nFigures not pooled (\(excluded.count)) and why\n" + String(repeating: "=", count: 78) + "\n\n"
+        out += excludedTable().plainText()
+        return out
+    }
+
+    func block(_ a: SetAnalysis) -> String {
+        var out = "\(a.set.title)  [\(a.set.slug)]\n\n"
+        let rows: [[String]] = a.included.map { f in
+            let o = f.outcome
+            return [f.label, o.n.map { String(Int($0)) } ?? "", reported(o), o.verification, o.location, o.doiOrPMID ?? ""]
+        }
+        out += TextTable(header: ["study", "N", "reported", "verification", "location", "source"], rows: rows,
+                         alignments: [.left, .right, .left, .left, .left, .left]).plainText()
+        if let fit = a.fit, let p = EvidenceReport.pooled(a) {
+            let k = fit.model.k
+            if k == 1 {
+                out += "Single study (no pooling): \(EvidenceReport.natural(p.estimate, a.scale)) [\(EvidenceReport.natural(p.ciLow, a.scale)), \(EvidenceReport.natural(p.ciHigh, a.scale))]\n"
+            } else {
+                out += "Pooled (\(fit.model.estimator.rawValue), k = \(k)): \(EvidenceReport.natural(p.estimate, a.scale)) "
+                out += "[95% CI \(EvidenceReport.natural(p.ciLow, a.scale)), \(EvidenceReport.natural(p.ciHigh, a.scale))]"
+                if let lo = p.piLow, let hi = p.piHigh { out += "; prediction interval \(EvidenceReport.natural(lo, a.scale))–\(EvidenceReport.natural(hi, a.scale))" }
+                out += "\n"
+                out += String(format: "Heterogeneity: tau^2 = %.4f, I^2 = %.1f%%, Q(%d) = %.2f, p = %@\n", fit.model.tau2, fit.model.i2, fit.model.qeDF, fit.model.qe, NumberFormat.pValue(fit.model.qeP))
+            }
+        } else if let failure = a.failure {
+            out += "Not pooled: \(failure)\n"
+        }
+        let notes = Array(Set(a.included.flatMap(\.notes))).sorted()
+        for n in notes { out += "  note: \(n)\n" }
+        for e in a.excluded { out += "  left out: \(e.outcome.id) — \(e.reason)\n" }
+        return out
+    }
+
+    func reported(_ o: OutcomeRecord) -> String {
+        var s = o.valueText
+        switch o.unit {
+        case "percent": s += "%"
+        case "months", "years", "days": s += " \(o.unit)"
+        default: break
+        }
+        if let lo = o.ciLow, let hi = o.ciHigh { s += " (\(NumberFormatting.trim(lo))–\(NumberFormatting.trim(hi)))" }
+        if let e = o.events { s += ", \(Int(e)) events" }
+        if o.endpoint == "TTP" { s += " [TTP]" }
+        return s
+    }
+
+    func excludedTable() -> TextTable {
+        TextTable(header: ["outcome", "endpoint", "measure", "value", "reason"],
+                  rows: excluded.map { e in
+                      let o = e.outcome
+                      return [o.id, o.endpoint, o.measure + (o.time.map { " \(NumberFormatting.trim($0)) \(o.timeUnit ?? "")" } ?? ""), reported(o), e.reason]
+                  }, alignments: [.left, .left, .left, .left, .left])
+    }
+
+    // MARK: Markdown
+
+    public func markdown() -> String {
+        var out = "# SurvMeta report: \(base.title)\n\n*Evidence:* `\(base.name)` — \(counts)\n\n*Method:* \(methodDescription)\n\n"
+        out += "## Pooled estimates\n\n"
+        let rows: [[String]] = analyses.map { a in
+            let p = EvidenceReport.pooled(a)
+            return [a.set.title, String(a.included.count), a.included.map(\.label).joined(separator: "; "),
+                    p.map { "\(EvidenceReport.natural($0.estimate, a.scale)) [\(EvidenceReport.natural($0.ciLow, a.scale)), \(EvidenceReport.natural($0.ciHigh, a.scale))]" } ?? "not pooled",
+                    a.fit.map { $0.model.k > 1 ? String(format: "%.1f%%", $0.model.i2) : "—" } ?? "—"]
+        }
+        out += TextTable(header: ["analysis", "k", "studies", "estimate [95% CI]", "I²"], rows: rows,
+                         alignments: [.left, .right, .left, .left, .right]).markdown()
+        out += "\n## Figures not pooled\n\n" + excludedTable().markdown()
+        return out
+    }
+
+    // MARK: JSON
+
+    public func json() -> JSONValue {
+        .object([
+            ("dataset", .string(base.name)),
+            ("title", .string(base.title)),
+            ("method", .string(methodDescription)),
+            ("sets", .array(analyses.map(setJSON))),
+            ("excluded", .array(excluded.map { e in
+                .object([("outcome_id", .string(e.outcome.id)), ("study_id", .string(e.outcome.studyID)),
+                         ("endpoint", .string(e.outcome.endpoint)), ("measure", .string(e.outcome.measure)),
+                         ("value", .string(e.outcome.valueText)), ("reason", .string(e.reason))])
+            })),
+        ])
+    }
+
+    func setJSON(_ a: SetAnalysis) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("slug", .string(a.set.slug)), ("title", .string(a.set.title)), ("therapy", .string(a.set.therapy.rawValue)),
+            ("kind", .string(a.set.kind.rawValue)), ("endpoint", .string(a.set.endpoint)), ("years", .num(a.set.years)),
+            ("k", .integer(a.included.count)),
+            ("studies", .array(a.included.map { f in
+                .object([("outcome_id", .string(f.outcome.id)), ("study_id", .string(f.outcome.studyID)), ("study", .string(f.label)),
+                         ("n", .num(f.outcome.n)), ("value", .string(f.outcome.valueText)), ("unit", .string(f.outcome.unit)),
+                         ("yi", .num(f.effect.yi)), ("vi", .num(f.effect.vi)),
+                         ("weight", .num(a.fit.map { $0.model.weightsPercent[a.included.firstIndex(of: f)!] })),
+                         ("verification", .string(f.outcome.verification)), ("location", .string(f.outcome.location)),
+                         ("doi_or_pmid", .str(f.outcome.doiOrPMID)), ("source_url", .str(f.outcome.sourceURL)),
+                         ("notes", .array(f.notes.map(JSONValue.string)))])
+            })),
+            ("excluded", .array(a.excluded.map { .object([("outcome_id", .string($0.outcome.id)), ("reason", .string($0.reason))]) })),
+        ]
+        if let fit = a.fit {
+            let report = PoolReport(fit: fit, scale: EvidenceReport.scale(a.scale))
+            fields.append(("pooled", .object(report.json().filter { ["method", "test", "level", "measure", "estimate", "se", "ci_low", "ci_high", "pi_low", "pi_high", "tau2", "i2", "h2", "q", "q_df", "q_p", "back_transformed"].contains($0.0) })))
+        } else {
+            fields.append(("pooled", .null))
+            fields.append(("failure", .str(a.failure)))
+        }
+        return .object(fields)
+    }
+
+    /// The excluded figures as CSV.
+    public func excludedCSV() -> String { excludedTable().csv() }
+}
+
+enum NumberFormatting {
+    static func trim(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e12 ? String(Int(x)) : String(x)
+    }
+}

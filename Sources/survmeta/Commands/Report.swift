@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import MetaAnalysis
+import OutcomeData
+import Reporting
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The evidence report: pooled landmark survival, medians and hazard ratios per therapy from the bundled datasets.",
+        discussion: """
+        Pools every figure marked pool_default = yes in each dataset (landmark rates on the --transform scale, \
+        medians on log months, hazard ratios on log HR), lists every survival figure left out and why, prints the \
+        tables and writes report.txt, report.md, report.json, excluded.csv and one forest-ready CSV per analysis \
+        under RESULTS/<dataset>/.
+
+        Example:
+          survmeta report --datasets Datasets --results results --method REML
+        """
+    )
+
+    @Option(help: ArgumentHelp("Catalogue folder holding the datasets.", valueName: "dir"))
+    var datasets: String = "Datasets"
+
+    @Option(help: ArgumentHelp("Only this dataset (folder name).", valueName: "name"))
+    var dataset: String?
+
+    @Option(help: ArgumentHelp("Folder for the result files ('-' writes none).", valueName: "dir"))
+    var results: String = "results"
+
+    @Option(help: "Scale for pooling landmark survival.")
+    var transform: LandmarkTransform = .cloglog
+
+    @Flag(name: .customLong("include-secondary"), help: "Also pool figures from secondary sources that do not overlap a pooled report (sensitivity analysis).")
+    var includeSecondary = false
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "What to print: table (text), md or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        var folders = EvidenceBase.catalogue(datasets)
+        if let dataset { folders = folders.filter { URL(fileURLWithPath: $0).lastPathComponent == dataset } }
+        guard !folders.isEmpty else {
+            throw CLIFailure.input("no dataset with a datapackage.json found under \(datasets)" + (dataset.map { " named \($0)" } ?? ""))
+        }
+        let analysis = EvidenceAnalysis(
+            model: RandomEffectsModel(estimator: model.method, test: model.test, level: model.level, control: model.control),
+            landmarkTransform: transform)
+        var printed = ""
+        for folder in folders {
+            let base = try EvidenceBase.load(folder: folder)
+            let sets = analysis.run(base, includeSecondary: includeSecondary)
+            let method = "\(model.method.rawValue) random-effects (test \(model.test.rawValue), level \(model.level)); landmark survival pooled on the \(transform.rawValue) scale, medians on log months, hazard ratios on log HR" + (includeSecondary ? "; secondary-source figures included" : "")
+            let report = EvidenceReport(base: base, analyses: sets, excluded: base.excludedFigures(), methodDescription: method)
+            switch format {
+            case .json: printed += report.json().serialized() + "\n"
+            case .md: printed += report.markdown()
+            case .table, .csv: printed += report.text()
+            }
+            if results != "-" { try write(report, to: URL(fileURLWithPath: results).appendingPathComponent(base.name)) }
+        }
+        FileHandle.standardOutput.write(Data(printed.utf8))
+    }
+
+    private func write(_ report: EvidenceReport, to folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sets"), withIntermediateDirectories: true)
+        try AtomicFile.write(Data(report.text().utf8), to: folder.appendingPathComponent("report.txt").path)
+        try AtomicFile.write(Data(report.markdown().utf8), to: folder.appendingPathComponent("report.md").path)
+        try AtomicFile.write(Data((report.json().serialized() + "\n").utf8), to: folder.appendingPathComponent("report.json").path)
+        try AtomicFile.write(Data(report.excludedCSV().utf8), to: folder.appendingPathComponent("excluded.csv").path)
+        for a in report.analyses {
+            guard let fit = a.fit else { continue }
+            let pool = PoolReport(fit: fit, scale: EvidenceReport.scale(a.scale))
+            try AtomicFile.write(Data(pool.csv().utf8), to: folder.appendingPathComponent("sets/\(a.set.slug).csv").path)
+        }
+    }
+}
