@@ -163,8 +163,8 @@ public struct MixedEffectsModel: Sendable, Equatable {
             sumLog += log(vi[i] + tau2)
         }
         let llML = -0.5 * Double(k) * log(2 * Double.pi) - 0.5 * sumLog - 0.5 * rssF
-        let logDetXWX = (try? x.weightedGram(w).logDeterminantSPD()) ?? .nan
-        let logDetXX = (try? x.weightedGram([Double](repeating: 1, count: k)).logDeterminantSPD()) ?? .nan
+        let logDetXWX = (try? ivProjection.logDeterminantGram()) ?? .nan
+        let logDetXX = (try? WeightedProjection(weights: [Double](repeating: 1, count: k), design: x).logDeterminantGram()) ?? .nan
         let llREMLValue = -0.5 * Double(k - p) * log(2 * Double.pi) + 0.5 * logDetXX - 0.5 * sumLog - 0.5 * logDetXWX - 0.5 * rssF
 
         let totalWeight = studyWeights.reduce(0, +)

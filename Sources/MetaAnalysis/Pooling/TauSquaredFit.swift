@@ -149,6 +149,7 @@ struct TauSquaredEstimation {
         var change = Double.infinity
         var iteration = 0
         var proj = try WeightedProjection(weights: v.map { 1 / ($0 + tau2) }, design: x)
+        var currentLikelihood: Double? = nil
         while change > control.threshold {
             if iteration >= control.maxIterations {
                 throw NumericalError(routine: "\(estimator.rawValue) Fisher scoring",
@@ -204,12 +205,15 @@ struct TauSquaredEstimation {
             // converging, while this reaches the same maximum.
             if estimator != .EB && adj != 0 {
                 let reml = estimator == .REML
-                let current = try logLikelihood(tau2: tau2, ymc, reml: reml)
+                let current = try currentLikelihood ?? logLikelihood(tau2: tau2, ymc, reml: reml)
                 var halvings = 0
-                while halvings < 50, try logLikelihood(tau2: tau2 + adj, ymc, reml: reml) < current - 1e-12 * max(1, abs(current)) {
+                var trial = try logLikelihood(tau2: tau2 + adj, ymc, reml: reml)
+                while halvings < 50, trial < current - 1e-12 * max(1, abs(current)) {
                     adj /= 2
                     halvings += 1
+                    trial = try logLikelihood(tau2: tau2 + adj, ymc, reml: reml)
                 }
+                currentLikelihood = trial
             }
             tau2 += adj
             change = abs(old - tau2)
@@ -246,7 +250,7 @@ struct TauSquaredEstimation {
         let rss = proj.quadratic(yv)
         let sumLog = v.reduce(0) { $0 + log($1 + tau2) }
         if reml {
-            let logDet = try x.weightedGram(w).logDeterminantSPD()
+            let logDet = try proj.logDeterminantGram()
             return -0.5 * Double(k - p) * log(2 * Double.pi) - 0.5 * sumLog - 0.5 * logDet - 0.5 * rss
         }
         return -0.5 * Double(k) * log(2 * Double.pi) - 0.5 * sumLog - 0.5 * rss

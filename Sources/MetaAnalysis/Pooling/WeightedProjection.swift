@@ -1,3 +1,4 @@
+import Foundation
 import StatNumerics
 
 /// The weighted projection P = D − D X (XᵀDX)⁻¹ XᵀD for a diagonal weight matrix D = diag(d),
@@ -23,15 +24,20 @@ struct WeightedProjection {
     init(weights d: [Double], design x: Matrix) throws {
         self.d = d
         self.x = x
-        let gram = x.weightedGram(d)
-        let m = try gram.inverseSPD()
-        self.m = m
         let k = x.rows, p = x.columns
         var q = [Double](repeating: 0, count: k)
         if p == 1 {
-            let m00 = m[0, 0]
+            // One column (the intercept-only model): scalar algebra, no LAPACK call.
+            var gram = 0.0
+            for i in 0..<k { let xi = x.storage[i]; gram += d[i] * xi * xi }
+            guard gram > 0, gram.isFinite else { throw LinearAlgebraError.notPositiveDefinite(leadingMinor: 1) }
+            let m00 = 1 / gram
+            self.m = Matrix(rows: 1, columns: 1, columnMajor: [m00])
             for i in 0..<k { let xi = x.storage[i]; q[i] = xi * xi * m00 }
         } else {
+            let gram = x.weightedGram(d)
+            let m = try gram.inverseSPD()
+            self.m = m
             var xi = [Double](repeating: 0, count: p)
             for i in 0..<k {
                 for a in 0..<p { xi[a] = x.storage[i + a * k] }
@@ -45,24 +51,42 @@ struct WeightedProjection {
     var p: Int { x.columns }
 
     /// β̂ = M XᵀD y.
-    func coefficients(_ y: [Double]) -> [Double] { m * x.weightedCross(d, y) }
+    func coefficients(_ y: [Double]) -> [Double] {
+        if p == 1 {
+            var s = 0.0
+            for i in 0..<k { s += x.storage[i] * d[i] * y[i] }
+            return [m.storage[0] * s]
+        }
+        return m * x.weightedCross(d, y)
+    }
+
+    /// X β̂, the fitted values.
+    private func fitted(_ y: [Double]) -> [Double] {
+        let b = coefficients(y)
+        if p == 1 { return x.storage.map { $0 * b[0] } }
+        return x * b
+    }
 
     /// P y.
     func apply(_ y: [Double]) -> [Double] {
-        let b = coefficients(y)
-        let fitted = x * b
+        let f = fitted(y)
         var out = [Double](repeating: 0, count: k)
-        for i in 0..<k { out[i] = d[i] * (y[i] - fitted[i]) }
+        for i in 0..<k { out[i] = d[i] * (y[i] - f[i]) }
         return out
     }
 
     /// yᵀ P y = Σ dᵢ (yᵢ − xᵢᵀβ̂)², the weighted residual sum of squares.
     func quadratic(_ y: [Double]) -> Double {
-        let b = coefficients(y)
-        let fitted = x * b
+        let f = fitted(y)
         var s = 0.0
-        for i in 0..<k { let r = y[i] - fitted[i]; s += d[i] * r * r }
+        for i in 0..<k { let r = y[i] - f[i]; s += d[i] * r * r }
         return s
+    }
+
+    /// log det(XᵀDX) (from the scalar for one column, else by Cholesky).
+    func logDeterminantGram() throws -> Double {
+        if p == 1 { return -log(m.storage[0]) }
+        return try x.weightedGram(d).logDeterminantSPD()
     }
 
     /// yᵀ P P y = ‖P y‖².
@@ -86,6 +110,18 @@ struct WeightedProjection {
 
     /// Σᵢⱼ uᵢ vⱼ Pᵢⱼ² (nil u or v means all ones).
     func weightedSquaredSum(u: [Double]? = nil, v: [Double]? = nil) -> Double {
+        if p == 1 {
+            var diagonalPart = 0.0, su = 0.0, sv = 0.0
+            let m00 = m.storage[0]
+            for i in 0..<k {
+                let ui = u?[i] ?? 1, vi = v?[i] ?? 1
+                let di = d[i], xi2 = x.storage[i] * x.storage[i]
+                diagonalPart += ui * vi * di * di - 2 * ui * vi * di * di * di * q[i]
+                su += ui * di * di * xi2
+                sv += vi * di * di * xi2
+            }
+            return diagonalPart + m00 * m00 * su * sv
+        }
         var diagonalPart = 0.0
         var su = Matrix(rows: p, columns: p)
         var sv = Matrix(rows: p, columns: p)
