@@ -2,10 +2,11 @@
 SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_PKGS   := pkg-config liblapacke-dev
+TEST_PKGS  := librsvg2-bin
 RELEASE    := .build/release/survmeta
 DEBUG_BIN  := .build/debug/survmeta
 
-.PHONY: all deps build release test run bench notebooks fuzz clean
+.PHONY: all deps test-deps build release test run bench notebooks fuzz clean
 
 all: build
 
@@ -21,13 +22,19 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# The test suite also renders every SVG with a real renderer (rsvg-convert).
+test-deps: deps
+	@dpkg-query -W -f='$${Status}' $(TEST_PKGS) 2>/dev/null | grep -q "install ok installed" || { \
+	  echo "installing: $(TEST_PKGS)"; $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(TEST_PKGS); }
+
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release --product survmeta
 
-test: deps
+test: test-deps
 	$(SWIFT) build --product survmeta
 	$(SWIFT) test
 

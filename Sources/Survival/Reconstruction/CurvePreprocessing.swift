@@ -15,6 +15,9 @@ struct CleanedCurve: Sendable {
     /// [0, 1], before sorting, merging and pooling: what the quality report compares against.
     var clicks: [(time: Double, survival: Double, row: Int)]
     var repairs: [ReconstructionRepair]
+    /// Click noise on the 0–1 scale: √(mean rise² / 2) over the rises between time-consecutive
+    /// clicks (a Kaplan–Meier curve never rises, so every rise is digitizing error), at least 0.001.
+    var noise: Double = 0.001
 
     var lastTime: Double { points[points.count - 1].time }
 }
@@ -74,7 +77,7 @@ enum CurvePreprocessing {
         let clicks = (0..<n).map { (time: times[$0], survival: surv[$0], row: curve.row($0)) }
 
         // Sort by time; at one time, from the top of the step to its bottom.
-        let order = (0..<n).sorted { a, b in
+        var order = (0..<n).sorted { a, b in
             if times[a] != times[b] { return times[a] < times[b] }
             if surv[a] != surv[b] { return surv[a] > surv[b] }
             return a < b
@@ -94,6 +97,33 @@ enum CurvePreprocessing {
             repairs.append(ReconstructionRepair(
                 kind: .clicksSorted, source: .curve, rows: (moved + flipped).sorted(),
                 message: parts.joined(separator: "; ") + "; sorted by time"))
+        }
+
+        // Clicks closer in time than the time resolution (0.2 % of the time axis) are the top
+        // and bottom of one vertical step read with a little noise in x: order them from the top
+        // down and give them one time (the latest), rather than let a few hundredths of a month
+        // turn a step upside down (which the isotonic fit would then flatten).
+        let span = (times.max() ?? 0) - (times.min() ?? 0)
+        let resolution = 0.002 * span
+        var k = 0
+        while k < n {
+            var j = k
+            while j + 1 < n && times[order[j + 1]] - times[order[k]] <= resolution { j += 1 }
+            if j > k {
+                let cluster = Array(order[k...j])
+                let rising = zip(cluster, cluster.dropFirst()).contains { surv[$0.1] > surv[$0.0] }
+                if rising {
+                    let reordered = cluster.sorted { surv[$0] > surv[$1] || (surv[$0] == surv[$1] && times[$0] < times[$1]) }
+                    let latest = cluster.map { times[$0] }.max()!
+                    for i in cluster { times[i] = latest }
+                    order.replaceSubrange(k...j, with: reordered)
+                    repairs.append(ReconstructionRepair(
+                        kind: .verticalStepReordered, source: .curve, rows: cluster.map(curve.row).sorted(),
+                        message: "clicks within the time resolution (\(fmt(resolution))) of each other rise in time order; "
+                            + "taken as one vertical step at time \(fmt(latest)), from the top down"))
+                }
+            }
+            k = j + 1
         }
 
         // Repeated times: keep the top and the bottom of the vertical step.
@@ -155,7 +185,14 @@ enum CurvePreprocessing {
                 message: "survival rises within these clicks (between \(fmt(lo * full))\(unit) and \(fmt(hi * full))\(unit)); "
                     + "replaced by their mean \(fmt(block.value * full))\(unit) (isotonic regression)"))
         }
+        var rises: [Double] = []
+        for k in 1..<points.count where points[k].survival > points[k - 1].survival {
+            rises.append(points[k].survival - points[k - 1].survival)
+        }
+        let noise = rises.isEmpty ? 0 : (rises.map { $0 * $0 }.reduce(0, +) / Double(rises.count) / 2).squareRoot()
         for i in points.indices { points[i].survival = fit.fitted[i] }
-        return CleanedCurve(points: points, clicks: clicks, repairs: repairs)
+        var cleaned = CleanedCurve(points: points, clicks: clicks, repairs: repairs)
+        cleaned.noise = max(noise, 0.001)
+        return cleaned
     }
 }

@@ -29,12 +29,23 @@ struct IntervalSolver {
         var capped: Bool
         /// Largest |Ŝ − target| just after a drop.
         var maxError: Double = 0
+        /// |Ŝ − target| just after each drop.
+        var errors: [Double] = []
         var eventTimes: [Double] = []
         var censorTimes: [Double] = []
     }
 
     func censorTimes(_ count: Int) -> [Double] {
         let a = interval.start, b = interval.end
+        if censorShape >= 1, let end = interval.printedEnd, end > 0, interval.printedStart > end {
+            // Density ∝ n(t) with n falling geometrically from the printed start to the printed end.
+            let r = Double(end) / Double(interval.printedStart)
+            return (0..<count).map { j in
+                let q = Double(j + 1) / Double(count + 1)
+                let u = Foundation.log(1 - q * (1 - r)) / Foundation.log(r)
+                return a + (censorShape == 1 ? u : (u + q) / 2) * (b - a)
+            }
+        }
         return (0..<count).map { a + Double($0 + 1) * (b - a) / Double(count + 1) }
     }
 
@@ -45,9 +56,14 @@ struct IntervalSolver {
     ///   - lambda: drop scaling (1 = follow the curve).
     ///   - floor: at least this many must remain at risk at the end (the printed number at the end).
     ///   - maxEvents: the event budget of the interval.
+    ///   - eventsFirst: false: patients are held back for the censorings still to come (an
+    ///     interval with a printed end, where the number censored is exact); true: events at the
+    ///     drops come first and a censoring that finds nobody at risk (above `floor`) lapses (the
+    ///     open last interval, where the number censored is only a planning figure).
     ///   - record: also return the event and censoring times.
     func run(atRisk: Int, survival: Double, censored: Int, lambda: Double = 1, floor: Int, maxEvents: Int,
-             record: Bool = false) -> Run {
+             eventsFirst: Bool? = nil, record: Bool = false) -> Run {
+        let eventsFirst = eventsFirst ?? interval.isOpen
         let cens = censorTimes(censored)
         var n = atRisk
         var km = survival
@@ -56,55 +72,70 @@ struct IntervalSolver {
         var capped = false
         var counts: [Int] = []
         var maxError = 0.0
+        var errors: [Double] = []
         var eventTimes: [Double] = []
         let ref = interval.curveAtStart
+        var applied: [Double] = []
+        func censor(_ time: Double) {
+            if !eventsFirst || n > floor { n -= 1; applied.append(time) }
+        }
         for s in interval.sites {
             let site = layout.sites[s]
-            while p < cens.count && cens[p] < site.start { n -= 1; p += 1 }
+            while p < cens.count && cens[p] < site.start { censor(cens[p]); p += 1 }
             let target: Double
             if lambda == 1 || ref <= 0 { target = site.bottom } else { target = ref * pow(site.bottom / ref, lambda) }
-            let cap = max(0, min(n - (cens.count - p) - floor, maxEvents - total))
+            let reserved = eventsFirst ? 0 : cens.count - p
+            let cap = max(0, min(n - reserved - floor, maxEvents - total))
             var d = 0
             if n > 0 && km > 0 {
                 let ideal = Double(n) * (1 - target / km)
                 let guess = Int(ideal.rounded())
                 if guess > cap { capped = true }
                 var best = min(max(guess, 0), cap)
-                var bestError = abs(after(site, best, n, km, cens, p).km - target)
+                var bestError = abs(after(site, best, n, km, cens, p, eventsFirst ? floor : nil).km - target)
                 for c in [best - 1, best + 1] where c >= 0 && c <= cap {
-                    let e = abs(after(site, c, n, km, cens, p).km - target)
+                    let e = abs(after(site, c, n, km, cens, p, eventsFirst ? floor : nil).km - target)
                     if e < bestError - 1e-15 { best = c; bestError = e }
                 }
                 d = best
             }
-            let state = after(site, d, n, km, cens, p)
+            let state = after(site, d, n, km, cens, p, eventsFirst ? floor : nil)
+            for q in p..<state.next where state.applied.contains(q) { applied.append(cens[q]) }
             n = state.n; km = state.km; p = state.next
             maxError = max(maxError, abs(km - target))
+            errors.append(abs(km - target))
             if record { eventTimes += site.eventTimes(d) }
             counts.append(d)
             total += d
         }
-        n -= cens.count - p
-        return Run(counts: counts, events: total, censored: cens.count, atRiskEnd: n, survivalEnd: km, capped: capped,
-                   maxError: maxError, eventTimes: eventTimes, censorTimes: record ? cens : [])
+        while p < cens.count { censor(cens[p]); p += 1 }
+        return Run(counts: counts, events: total, censored: applied.count, atRiskEnd: n, survivalEnd: km, capped: capped,
+                   maxError: maxError, errors: errors, eventTimes: eventTimes, censorTimes: record ? applied : [])
     }
 
     /// The state after `d` events at `site` starting from n at risk and Ŝ = km, with censoring
     /// times `cens[p...]` interleaved (a censoring at an event's time comes after it).
+    /// With `lapseAbove` set, a censoring that finds no more than that many at risk lapses.
     private func after(_ site: ReconstructionLayout.Site, _ d: Int, _ n0: Int, _ km0: Double,
-                       _ cens: [Double], _ p0: Int) -> (n: Int, km: Double, next: Int) {
+                       _ cens: [Double], _ p0: Int, _ lapseAbove: Int?) -> (n: Int, km: Double, next: Int, applied: Set<Int>) {
         var n = n0, km = km0, p = p0
+        var applied = Set<Int>()
         let times = site.eventTimes(d)
         var j = 0
         while j < times.count {
             let t = times[j]
-            while p < cens.count && cens[p] < t { n -= 1; p += 1 }
+            while p < cens.count && cens[p] < t {
+                // Events first: a censoring lapses unless someone beyond the floor and the events
+                // still to come at this drop is at risk.
+                if lapseAbove.map({ n - (times.count - j) > $0 }) ?? true { n -= 1; applied.insert(p) }
+                p += 1
+            }
             var tied = 1
             while j + tied < times.count && times[j + tied] == t { tied += 1 }
             if n > 0 { km *= 1 - Double(tied) / Double(n) }
             n -= tied
             j += tied
         }
-        return (n, km, p)
+        return (n, km, p, applied)
     }
 }

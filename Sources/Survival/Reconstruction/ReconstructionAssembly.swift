@@ -13,7 +13,8 @@ struct ReconstructionAssembly {
         let usable = table.times.indices.filter { table.times[$0] <= lastTime }
         let beyond = table.times.indices.filter { table.times[$0] > lastTime }
         let riskTimes = usable.map { table.times[$0] }
-        let layout = ReconstructionLayout(points: cleaned.points, riskTimes: riskTimes, atRisk: usable.map { table.atRisk[$0] })
+        var layout = ReconstructionLayout(points: cleaned.points, riskTimes: riskTimes, atRisk: usable.map { table.atRisk[$0] })
+        layout.noise = cleaned.noise
 
         let lastRiskTime = riskTimes[riskTimes.count - 1]
         let after = cleaned.points.filter { $0.time > lastRiskTime }

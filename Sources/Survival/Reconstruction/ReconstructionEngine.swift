@@ -2,6 +2,7 @@ import Foundation
 
 /// The passes of the reconstruction over a layout (see `IPDReconstruction`).
 nonisolated(unsafe) var openRule = 0
+nonisolated(unsafe) var censorShape = 0
 nonisolated(unsafe) var allocRule = 0
 nonisolated(unsafe) var centeredDefault = true
 
@@ -83,6 +84,21 @@ struct ReconstructionEngine {
             let span = known.last.map { layout.intervals[$0].end } ?? 0
             let total = known.map { Double(plans[$0].censored) }.reduce(0, +)
             return span > 0 ? max(0, min(Int((total / span * (iv.end - iv.start)).rounded()), cmax)) : 0
+        case 8:
+            return cmax
+        case 6:
+            let low = max(0, min(fromRate(rate(known)), cmax))
+            func run(_ c: Int) -> IntervalSolver.Run { s.run(atRisk: atRisk, survival: km, censored: c, floor: floor, maxEvents: Int.max / 2) }
+            let base = run(low).errors
+            let tol = zip(iv.sites, base).map { max(0.5 * (layout.sites[$0.0].top - layout.sites[$0.0].bottom), $0.1) }
+            func ok(_ c: Int) -> Bool { zip(run(c).errors, tol).allSatisfy { $0.0 <= $0.1 + 1e-12 } }
+            if ok(cmax) { return cmax }
+            var lo = low, hi = cmax
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2
+                if ok(mid) { lo = mid } else { hi = mid }
+            }
+            return lo
         default:
             let drops = iv.sites.map { layout.sites[$0].top - layout.sites[$0].bottom }.sorted()
             if drops.isEmpty { return cmax }
@@ -186,15 +202,24 @@ struct ReconstructionEngine {
             atRisk = r.atRiskEnd
         }
         var weights = events.map(Double.init)
-        if allocRule == 1 {
+        if allocRule >= 1 {
+            let sigma = layout.noise
+            var n = layout.intervals.first?.printedStart ?? 0
             weights = layout.intervals.indices.map { i in
                 let iv = layout.intervals[i]
+                let r = out.runs[i]
                 let endS = iv.sites.last.map { layout.sites[$0].bottom } ?? iv.curveAtStart
                 let q = iv.curveAtStart > 0 ? 1 - endS / iv.curveAtStart : 0
-                let c = iv.isOpen ? Double(capacity[i]) : Double(out.runs[i].censored)
-                let range = Double(iv.isOpen ? max(0, (layout.intervals[i].printedStart) - first[i].floor) : out.runs[i].censored) * q
-                _ = c
-                return range * range + 1e-9
+                let meanS = max((iv.curveAtStart + endS) / 2, 1e-6)
+                let meanN = Double(n + r.atRiskEnd) / 2
+                n = r.atRiskEnd
+                // Censoring timing: each censored patient's exposure to the interval's drop is
+                // uncertain by about q/√12; the open interval's number censored is unknown
+                // within [0, capacity]. Click noise σ moves the events by n·σ/S at each end.
+                let timing = iv.isOpen ? pow(Double(max(capacity[i], r.censored + r.events)) * q, 2) / 12
+                                       : Double(r.censored) * q * q / 12
+                let noise = 2 * pow(meanN * sigma / meanS, 2)
+                return allocRule == 1 ? timing : timing + noise
             }
         }
         let shares = Self.allocate(abs(delta), capacity: capacity, weight: weights)

@@ -68,6 +68,9 @@ struct ReconstructionLayout: Sendable {
     var intervals: [Interval]
     /// Time resolution: drops narrower than this are vertical steps.
     var verticalTolerance: Double
+    /// Survival noise of the clicks (0–1 scale), estimated from the rises between consecutive
+    /// input clicks (a rise is noise by definition), at least 0.001.
+    var noise: Double = 0.001
 
     /// - Parameters:
     ///   - points: the cleaned curve (starts at (0, 1), non-increasing, time-sorted).
@@ -75,27 +78,6 @@ struct ReconstructionLayout: Sendable {
     init(points: [CleanedCurve.Point], riskTimes: [Double], atRisk: [Int]) {
         precondition(!riskTimes.isEmpty && riskTimes[0] == 0, "the risk table starts at time 0")
         let lastTime = points[points.count - 1].time
-        // Curve points, with extra (virtual) points where a drop crosses a risk-table time
-        // (linear interpolation: the neutral guess of where within the drop the time falls).
-        struct P { var time: Double; var survival: Double; var isClick: Bool }
-        var pts: [P] = []
-        var r = 1
-        for (k, p) in points.enumerated() {
-            if k > 0 {
-                let a = points[k - 1]
-                while r < riskTimes.count && riskTimes[r] <= a.time { r += 1 }
-                var rr = r
-                while rr < riskTimes.count && riskTimes[rr] < p.time {
-                    let t = riskTimes[rr]
-                    if t > a.time && a.survival > p.survival {
-                        let s = a.survival + (p.survival - a.survival) * (t - a.time) / (p.time - a.time)
-                        pts.append(P(time: t, survival: s, isClick: false))
-                    }
-                    rr += 1
-                }
-            }
-            pts.append(P(time: p.time, survival: p.survival, isClick: !p.isAnchor))
-        }
         verticalTolerance = 0.002 * lastTime
 
         func intervalIndex(containing t: Double) -> Int {
@@ -109,8 +91,13 @@ struct ReconstructionLayout: Sendable {
         }
 
         var sites: [Site] = []
-        for k in 1..<pts.count where pts[k - 1].survival > pts[k].survival {
-            let a = pts[k - 1], b = pts[k]
+        var curveTimes: [Double] = []
+        var curveValues: [Double] = []
+        func addPoint(_ t: Double, _ v: Double) { curveTimes.append(t); curveValues.append(v) }
+        addPoint(points[0].time, points[0].survival)
+        for k in 1..<points.count {
+            let a = points[k - 1], b = points[k]
+            guard a.survival > b.survival else { addPoint(b.time, b.survival); continue }
             let w = b.time - a.time
             let interval = intervalIndex(containing: w > 0 ? a.time : b.time)
             var placement: Placement
@@ -119,20 +106,18 @@ struct ReconstructionLayout: Sendable {
             } else {
                 // Corner evidence from the neighbouring clicks. A flat stretch into A makes A the
                 // top corner of a step at A's time; a vertical drop into A (or A being the start
-                // of the curve) makes A a bottom corner, so the drop to B is later. Likewise a
+                // of the curve) makes A a bottom corner, so the drop to B comes later. Likewise a
                 // flat stretch out of B makes B a bottom corner, a vertical drop out of B a top one.
                 let step = 0.5 * a.survival / Double(max(atRisk[interval], 1))
-                let nextBoundary = interval + 1 < riskTimes.count ? riskTimes[interval + 1] : .infinity
                 var aTop = false, aBottom = k == 1, bTop = false, bBottom = false
-                if a.isClick && k >= 2 {
-                    let p = pts[k - 2]
+                if k >= 2 {
+                    let p = points[k - 2]
                     if a.time - p.time > verticalTolerance { aTop = p.survival - a.survival <= step } else { aBottom = p.survival - a.survival > step }
                 }
-                if b.isClick && k + 1 < pts.count {
-                    let q = pts[k + 1]
+                if k + 1 < points.count {
+                    let q = points[k + 1]
                     if q.time - b.time > verticalTolerance { bBottom = b.survival - q.survival <= step } else { bTop = b.survival - q.survival > step }
                 }
-                if b.time >= nextBoundary { bBottom = false }
                 let early = aTop || bTop, late = aBottom || bBottom
                 switch (early, late) {
                 case (true, false): placement = .fromStart
@@ -140,16 +125,41 @@ struct ReconstructionLayout: Sendable {
                 case (true, true): placement = aTop && bBottom ? .corners : .centered
                 case (false, false): placement = centeredDefault ? .centered : .toEnd
                 }
-                if b.time >= nextBoundary && (placement == .toEnd || placement == .corners) { placement = .centered }
             }
-            sites.append(Site(start: a.time, end: b.time, top: a.survival, bottom: b.survival,
-                              placement: placement, interval: interval))
+            // Cut the drop at the risk-table times inside it. A drop placed at its start (end)
+            // falls wholly in the first (last) piece; otherwise the pieces share it linearly.
+            var cuts = riskTimes.filter { $0 > a.time && $0 < b.time }
+            if placement == .vertical && !cuts.isEmpty { placement = .centered }
+            cuts.append(b.time)
+            var from = a.time
+            var top = a.survival
+            for (c, cut) in cuts.enumerated() {
+                let isLast = c == cuts.count - 1
+                let bottom: Double
+                switch placement {
+                case .fromStart: bottom = b.survival
+                case .toEnd: bottom = isLast ? b.survival : a.survival
+                default: bottom = isLast ? b.survival : a.survival + (b.survival - a.survival) * (cut - a.time) / w
+                }
+                if top > bottom {
+                    let pieceInterval = intervalIndex(containing: cut > from ? from : cut)
+                    var piecePlacement = placement
+                    if cuts.count > 1 && placement != .fromStart && placement != .toEnd { piecePlacement = .centered }
+                    // Events of an interval must come before its end (the next risk-table time).
+                    let nextBoundary = pieceInterval + 1 < riskTimes.count ? riskTimes[pieceInterval + 1] : .infinity
+                    if cut >= nextBoundary && (piecePlacement == .toEnd || piecePlacement == .corners) { piecePlacement = .centered }
+                    sites.append(Site(start: from, end: cut, top: top, bottom: bottom, placement: piecePlacement, interval: pieceInterval))
+                }
+                addPoint(cut, bottom)
+                from = cut
+                top = bottom
+            }
         }
         self.sites = sites
 
         func curve(at t: Double) -> Double {
             var s = 1.0
-            for p in pts where p.time <= t { s = p.survival }
+            for (time, v) in zip(curveTimes, curveValues) where time <= t { s = v }
             return s
         }
         var intervals: [Interval] = []

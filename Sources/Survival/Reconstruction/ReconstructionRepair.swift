@@ -19,6 +19,9 @@ public struct ReconstructionRepair: Sendable, Codable, Equatable, Hashable, Cust
         case survivalClipped = "survival_clipped"
         /// Clicks were not in time order; they were sorted.
         case clicksSorted = "clicks_sorted"
+        /// Clicks closer in time than the time resolution that rose in time order were taken as
+        /// one vertical step (top first) at the latest of their times.
+        case verticalStepReordered = "vertical_step_reordered"
         /// Clicks at one time beyond the top and bottom of its vertical step were merged into it,
         /// or an exact duplicate click was merged.
         case duplicateTimeMerged = "duplicate_time_merged"

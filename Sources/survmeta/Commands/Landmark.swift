@@ -35,6 +35,8 @@ struct Landmark: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var plot: PlotOptions
+
     func run() throws {
         let table = try LandmarkTable.load(try CSVReader.read(path: file), percent: percent)
         let effects = try table.effects(transform: transform)
@@ -52,6 +54,7 @@ struct Landmark: ParsableCommand {
         let report = PoolReport(fit: fit, scale: .landmark(transform, harmonicMeanN: nhm),
                                 studyNotes: Dictionary(effects.map { ($0.effect.label, $0.notes) }, uniquingKeysWith: +),
                                 studyExtras: extras, notes: notes)
+        try plot.write(ForestPlot(report: report, title: "Landmark survival: \(URL(fileURLWithPath: file).lastPathComponent)", level: model.level).rendered())
         try output.target.write(PoolRendering.render(report, format: output.format))
     }
 }

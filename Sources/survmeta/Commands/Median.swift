@@ -26,6 +26,8 @@ struct Median: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var plot: PlotOptions
+
     func run() throws {
         let table = try MedianTable.load(try CSVReader.read(path: file))
         let fit = try RandomEffectsModel(estimator: model.method, test: model.test, level: model.level,
@@ -35,6 +37,7 @@ struct Median: ParsableCommand {
         let report = PoolReport(fit: fit, scale: .logMedian,
                                 studyNotes: Dictionary(table.effects.map { ($0.effect.label, $0.notes) }, uniquingKeysWith: +),
                                 studyExtras: extras)
+        try plot.write(ForestPlot(report: report, title: "Median survival: \(URL(fileURLWithPath: file).lastPathComponent)", level: model.level).rendered())
         try output.target.write(PoolRendering.render(report, format: output.format))
     }
 }

@@ -35,6 +35,8 @@ struct Pool: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var plot: PlotOptions
+
     func validate() throws {
         if glmm && measure != .PLO { throw ValidationError("--glmm needs --measure PLO (events,n rows)") }
         guard quadraturePoints >= 1 && quadraturePoints <= 100 else { throw ValidationError("--quadrature-points must lie in 1…100") }
@@ -49,6 +51,7 @@ struct Pool: ParsableCommand {
         let report = PoolReport(fit: fit, measure: resolvedMeasure(studies), conversions: studies.records.map(\.converted.conversion),
                                 studyNotes: Dictionary(studies.records.map { ($0.label, $0.converted.notes) }, uniquingKeysWith: +),
                                 harmonicMeanN: harmonicMeanN(table, studies))
+        try plot.write(ForestPlot(report: report, title: "Pooled analysis: \(URL(fileURLWithPath: file).lastPathComponent)", level: model.level).rendered())
         try output.target.write(PoolRendering.render(report, format: output.format))
     }
 

@@ -73,6 +73,8 @@ struct Report: ParsableCommand {
             guard let fit = a.fit else { continue }
             let pool = PoolReport(fit: fit, scale: EvidenceReport.scale(a.scale))
             try AtomicFile.write(Data(pool.csv().utf8), to: folder.appendingPathComponent("sets/\(a.set.slug).csv").path)
+            let plot = ForestPlot(report: pool, title: a.set.title, level: model.level)
+            try AtomicFile.write(Data(plot.rendered().utf8), to: folder.appendingPathComponent("sets/\(a.set.slug).svg").path)
         }
     }
 }
