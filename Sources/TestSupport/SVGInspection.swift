@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// A parsed SVG (or any XML) document, for structural tests of plots: element counts by name and
 /// class, and the text content — parsed with Foundation's `XMLParser`, so malformed XML fails.
