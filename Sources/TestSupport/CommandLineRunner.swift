@@ -9,9 +9,13 @@ public struct ProcessResult: Sendable {
 
 /// Runs the `survmeta` executable built next to the running test binary (same build folder), with
 /// `arguments`, optional standard input and working directory. Used by the CLI golden tests.
-public func runSurvmeta(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> ProcessResult {
+public func runSurvmeta(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil,
+                        environment: [String: String] = [:]) throws -> ProcessResult {
     let process = Process()
     process.executableURL = survmetaExecutable()
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe(), input = Pipe()

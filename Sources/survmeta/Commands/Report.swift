@@ -54,7 +54,7 @@ struct Report: ParsableCommand {
             let method = "\(model.method.rawValue) random-effects (test \(model.test.rawValue), level \(model.level)); landmark survival pooled on the \(transform.rawValue) scale, medians on log months, hazard ratios on log HR" + (includeSecondary ? "; secondary-source figures included" : "")
             let report = EvidenceReport(base: base, analyses: sets, excluded: base.excludedFigures(), methodDescription: method)
             switch format {
-            case .json: printed += report.json().serialized() + "\n"
+            case .json: printed += (RunContext.record.map { $0.splice(into: report.json().serialized() + "\n") } ?? report.json().serialized() + "\n")
             case .md: printed += report.markdown()
             case .table, .csv: printed += report.text()
             }

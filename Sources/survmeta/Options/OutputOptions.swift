@@ -8,5 +8,8 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to this file (atomically) instead of standard output; '-' is standard output.", valueName: "file"))
     var output: String?
 
+    @Option(help: ArgumentHelp("Also write the run record (version, command line, input SHA-256s, resolved options, seed, time) as JSON to this file.", valueName: "file"))
+    var record: String?
+
     var target: OutputTarget { OutputTarget(path: output) }
 }

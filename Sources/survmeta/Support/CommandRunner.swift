@@ -3,6 +3,7 @@ import Foundation
 import MetaAnalysis
 import OutcomeData
 import StatNumerics
+import Reporting
 
 /// A failure the CLI reports itself, with its exit code.
 struct CLIFailure: Error, CustomStringConvertible {
@@ -33,7 +34,12 @@ enum CommandRunner {
             exit(2)
         }
         do {
+            let record = RunContext.make(for: command)
+            RunContext.record = record
             try command.run()
+            if let path = record.options.first(where: { $0.0 == "record" })?.1, path != "none" {
+                try AtomicFile.write(Data((record.json.serialized() + "\n").utf8), to: path)
+            }
             exit(0)
         } catch {
             if let (code, message) = describe(error) {

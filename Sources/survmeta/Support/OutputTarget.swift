@@ -1,4 +1,5 @@
 import Foundation
+import Reporting
 
 /// Where a command's main output goes: standard output, or a file written atomically
 /// (a temporary file in the same folder, then `rename(2)`), so a failed run never leaves a
@@ -11,7 +12,9 @@ enum OutputTarget {
         if let path, path != "-" { self = .file(path) } else { self = .standardOutput }
     }
 
+    /// Writes the command's output; a JSON object gets the run record as its last field `record`.
     func write(_ text: String) throws {
+        let text = RunContext.record.map { $0.splice(into: text) } ?? text
         switch self {
         case .standardOutput:
             FileHandle.standardOutput.write(Data(text.utf8))
