@@ -41,8 +41,9 @@ test: test-deps
 run: release
 	$(RELEASE) report --datasets Datasets --results results
 
+# Benchmarks: a separate package (Benchmarks/), never built by `make test`.
 bench: release
-	@echo "benchmarks: see Benchmarks/README.md"
+	cd Benchmarks && $(SWIFT) build -c release && ./.build/release/SurvMetaBench
 
 notebooks: release
 	@mkdir -p results/notebooks
