@@ -45,10 +45,10 @@ run: release
 bench: release
 	cd Benchmarks && $(SWIFT) build -c release && ./.build/release/SurvMetaBench
 
+# Runs every notebook (Notebooks/NN-*.sh) into results/notebooks/.
 notebooks: release
-	@mkdir -p results/notebooks
-	@for nb in Notebooks/*.sh; do [ -f "$$nb" ] || continue; \
-	  echo "== $$nb"; SURVMETA=$(RELEASE) bash "$$nb" || exit 1; done
+	@for nb in Notebooks/[0-9]*.sh; do \
+	  echo "== $$nb"; SURVMETA=$(RELEASE) RESULTS=results/notebooks bash "$$nb" || exit 1; done
 
 clean:
 	rm -rf .build results

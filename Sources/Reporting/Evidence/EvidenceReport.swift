@@ -180,6 +180,38 @@ public struct EvidenceReport: Sendable {
         return .object(fields)
     }
 
+    /// A set's figures as an input file for the matching command (`landmark`, `median` or `pool`),
+    /// with the outcome id, verification and source as extra columns, so the analysis can be rerun
+    /// and varied from the shell.
+    public static func exportCSV(_ a: SetAnalysis) -> String {
+        let provenance = ["outcome_id", "verification", "doi_or_pmid"]
+        var header: [String]
+        var rows: [[String]] = []
+        switch a.set.kind {
+        case .landmark: header = ["study", "surv", "ci_low", "ci_high", "n"]
+        case .median: header = ["study", "median", "ci_low", "ci_high", "events"]
+        case .hazardRatio: header = ["study", "hr", "ci_low", "ci_high", "ci_level"]
+        }
+        header += provenance
+        for f in a.included {
+            let o = f.outcome
+            let t = NumberFormatting.trim
+            var r: [String]
+            switch a.set.kind {
+            case .landmark:
+                let factor = o.unit == "percent" ? 100.0 : 1.0
+                r = [f.label, o.value.map { t($0 / factor) } ?? "", o.ciLow.map { t($0 / factor) } ?? "", o.ciHigh.map { t($0 / factor) } ?? "", o.n.map(t) ?? ""]
+            case .median:
+                let factor = (o.valueInMonths ?? 0) / (o.value ?? 1)
+                r = [f.label, o.valueInMonths.map(t) ?? "", o.ciLow.map { t($0 * factor) } ?? "", o.ciHigh.map { t($0 * factor) } ?? "", o.events.map(t) ?? ""]
+            case .hazardRatio:
+                r = [f.label, o.valueText, o.ciLow.map(t) ?? "", o.ciHigh.map(t) ?? "", o.ciLevel.map(t) ?? ""]
+            }
+            rows.append(r + [o.id, o.verification, o.doiOrPMID ?? ""])
+        }
+        return TextTable(header: header, rows: rows).csv()
+    }
+
     /// The excluded figures as CSV.
     public func excludedCSV() -> String { excludedTable().csv() }
 }

@@ -33,6 +33,12 @@ struct Report: ParsableCommand {
     @Flag(name: .customLong("include-secondary"), help: "Also pool figures from secondary sources that do not overlap a pooled report (sensitivity analysis).")
     var includeSecondary = false
 
+    @Option(help: ArgumentHelp("Print only this analysis (its slug, e.g. resection-os-5y).", valueName: "slug"))
+    var only: String?
+
+    @Option(help: ArgumentHelp("Print this analysis's figures as an input CSV for landmark, median or pool, and nothing else.", valueName: "slug"))
+    var export: String?
+
     @OptionGroup var model: ModelOptions
 
     @Option(help: "What to print: table (text), md or json.")
@@ -50,7 +56,18 @@ struct Report: ParsableCommand {
         var printed = ""
         for folder in folders {
             let base = try EvidenceBase.load(folder: folder)
-            let sets = analysis.run(base, includeSecondary: includeSecondary)
+            var sets = analysis.run(base, includeSecondary: includeSecondary)
+            if let slug = export ?? only {
+                sets = sets.filter { $0.set.slug == slug }
+                guard !sets.isEmpty else {
+                    let known = analysis.run(base, includeSecondary: includeSecondary).map(\.set.slug).joined(separator: ", ")
+                    throw ValidationError("no analysis named \(slug); the analyses are: \(known)")
+                }
+                if export != nil {
+                    printed += EvidenceReport.exportCSV(sets[0])
+                    continue
+                }
+            }
             let method = "\(model.method.rawValue) random-effects (test \(model.test.rawValue), level \(model.level)); landmark survival pooled on the \(transform.rawValue) scale, medians on log months, hazard ratios on log HR" + (includeSecondary ? "; secondary-source figures included" : "")
             let report = EvidenceReport(base: base, analyses: sets, excluded: base.excludedFigures(), methodDescription: method)
             switch format {
@@ -58,7 +75,11 @@ struct Report: ParsableCommand {
             case .md: printed += report.markdown()
             case .table, .csv: printed += report.text()
             }
-            if results != "-" { try write(report, to: URL(fileURLWithPath: results).appendingPathComponent(base.name)) }
+            if results != "-" && only == nil { try write(report, to: URL(fileURLWithPath: results).appendingPathComponent(base.name)) }
+        }
+        if only != nil, format == .table || format == .csv {
+            // A single analysis: its block without the exclusions list of the whole report.
+            printed = printed.components(separatedBy: "\n" + String(repeating: "=", count: 78) + "\nFigures not pooled").first ?? printed
         }
         FileHandle.standardOutput.write(Data(printed.utf8))
     }
