@@ -50,5 +50,18 @@ notebooks: release
 	@for nb in Notebooks/[0-9]*.sh; do \
 	  echo "== $$nb"; SURVMETA=$(RELEASE) RESULTS=results/notebooks bash "$$nb" || exit 1; done
 
+# libFuzzer targets (Fuzz/): each runs FUZZ_SECONDS (default 60) from its seeds; a crash leaves
+# Fuzz/crash-* and fails the target (turn it into a regression test).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := FuzzCSV FuzzStudyRows FuzzLandmark
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+	@cd Fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p corpus/$$t; echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	  SWIFT_BACKTRACE=enable=no ./.build/release/$$t corpus/$$t seeds/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 2>&1 \
+	    | grep -E "Done|stat::number_of_executed_units|stat::average_exec_per_sec|ERROR|SUMMARY|Test unit written" || exit 1; \
+	  if ls crash-* >/dev/null 2>&1; then echo "crash found: Fuzz/$$(ls crash-* | head -1)"; exit 1; fi; \
+	done
+
 clean:
 	rm -rf .build results

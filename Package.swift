@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "MetaAnalysis", dependencies: ["StatNumerics"]),
         .target(name: "Survival", dependencies: ["StatNumerics"]),
         .target(name: "OutcomeData", dependencies: ["StatNumerics", "MetaAnalysis", "Survival"]),
-        .target(name: "Reporting", dependencies: ["StatNumerics", "MetaAnalysis", "Survival"]),
+        .target(name: "Reporting", dependencies: ["StatNumerics", "MetaAnalysis", "Survival", "OutcomeData"]),
         .executableTarget(
             name: "survmeta",
             dependencies: [

@@ -18,7 +18,11 @@ public enum TherapyClass: String, Sendable, CaseIterable, Comparable {
     /// The class of a figure, from its study's modality and, for studies comparing modalities
     /// (`mixed`), from the arm it describes.
     public static func of(_ outcome: OutcomeRecord, study: PublicationRecord?) -> TherapyClass {
-        let modality = study?.modality ?? ""
+        of(modality: study?.modality ?? "", arm: outcome.arm)
+    }
+
+    /// The class from a study's modality and, for `mixed` studies, the arm's wording.
+    public static func of(modality: String, arm: String) -> TherapyClass {
         switch modality {
         case "resection": return .resection
         case "transplant": return .transplant
@@ -28,7 +32,7 @@ public enum TherapyClass: String, Sendable, CaseIterable, Comparable {
         case "targeted": return .targeted
         default:
             if modality.hasPrefix("embolization") || modality == "intra_arterial_mixed" { return .intraArterial }
-            let arm = outcome.arm.lowercased()
+            let arm = arm.lowercased()
             if arm.contains("intra-arterial") || arm.contains("emboli") { return .intraArterial }
             if arm.contains("resect") || arm.contains("surg") { return .resection }
             if arm.contains("transplant") { return .transplant }
