@@ -87,21 +87,31 @@ struct RoundTripMetrics {
     }
 }
 
+/// Round trip: simulate trials (seeded), draw each arm's KM curve, digitize it as a person would
+/// (`TrialSimulation.digitize`: step corners at pixel resolution, about two thirds kept, small
+/// noise, occasional rises), print the risk table every 6 months, reconstruct, and compare with
+/// the truth. The same digitizations go through the published Guyot algorithm (`GuyotBaseline`).
+///
+/// Metrics (means over replicates; per arm then averaged over the two arms where per arm):
+/// |events − true events|; sup and time-average of |Ŝ − S| over the span where ≥ 10 of the true
+/// arm remain at risk; |median − true median| (arms where both exist); |RMST(24) − true|;
+/// |log HR − true log HR| (Cox, Efron); |χ² − true χ²| (log-rank).
 @Suite("Reconstruction: simulated round trip")
 struct ReconstructionRoundTripTests {
-    /// Trial sizes (both arms together) and replicates per size.
-    static let design: [(patients: Int, replicates: Int)] = [(20, 8), (100, 8), (500, 6), (2000, 4), (8000, 2)]
+    /// Patients per arm (each curve) and replicates: small trials are cheap and noisy, so more.
+    static let design: [(perArm: Int, replicates: Int)] = [(20, 40), (100, 20), (500, 8), (2000, 3), (8000, 2)]
 
-    struct Row { var patients: Int; var mine: [Double]; var guyot: [Double] }
+    struct Row { var perArm: Int; var mine: [Double]; var guyot: [Double] }
 
-    static func run(totalGiven: Bool) throws -> [Row] {
+    static func run(totalGiven: Bool) throws -> (rows: [Row], inexactTotals: Int) {
         var rows: [Row] = []
+        var inexact = 0
         for (size, reps) in design {
             var mine = [Double](repeating: 0, count: RoundTripMetrics.names.count)
             var base = mine
             for rep in 0..<reps {
                 let seed = UInt64(size * 1000 + rep)
-                let truth = TrialSimulation.trial(perArm: size / 2, hazardRatio: 0.7, seed: seed)
+                let truth = TrialSimulation.trial(perArm: size, hazardRatio: 0.7, seed: seed)
                 var ours: [(times: [Double], events: [Bool])] = []
                 var theirs: [(times: [Double], events: [Bool])] = []
                 for (a, arm) in truth.enumerated() {
@@ -109,6 +119,7 @@ struct ReconstructionRoundTripTests {
                     let table = TrialSimulation.riskTable(arm)
                     let total = totalGiven ? arm.eventCount : nil
                     let r = try IPDReconstruction().reconstruct(curve: curve, riskTable: table, totalEvents: total)
+                    if let total, r.eventCount != total { inexact += 1 }
                     ours.append((r.times, r.events))
                     theirs.append(GuyotBaseline.reconstruct(curve: curve, riskTable: table, totalEvents: total))
                 }
@@ -116,36 +127,54 @@ struct ReconstructionRoundTripTests {
                 let b = try RoundTripMetrics.measure(truth: truth, reconstructed: theirs).values
                 for k in a.indices { mine[k] += a[k] / Double(reps); base[k] += b[k] / Double(reps) }
             }
-            rows.append(Row(patients: size, mine: mine, guyot: base))
+            rows.append(Row(perArm: size, mine: mine, guyot: base))
         }
-        return rows
+        return (rows, inexact)
+    }
+
+    static func means(_ rows: [Row]) -> (mine: [Double], guyot: [Double]) {
+        let n = Double(rows.count)
+        return (rows[0].mine.indices.map { k in rows.map { $0.mine[k] }.reduce(0, +) / n },
+                rows[0].guyot.indices.map { k in rows.map { $0.guyot[k] }.reduce(0, +) / n })
     }
 
     static func table(_ rows: [Row], title: String) -> String {
-        var text = "\(title)\n| patients | method | " + RoundTripMetrics.names.joined(separator: " | ") + " |\n"
+        var text = "\(title)\n\n| patients per arm | method | " + RoundTripMetrics.names.joined(separator: " | ") + " |\n"
         text += "|---|---|" + String(repeating: "---|", count: RoundTripMetrics.names.count) + "\n"
         func line(_ label: String, _ method: String, _ v: [Double]) -> String {
             "| \(label) | \(method) | " + v.map { String(format: "%.4f", $0) }.joined(separator: " | ") + " |\n"
         }
         for r in rows {
-            text += line("\(r.patients)", "SurvMeta", r.mine)
-            text += line("\(r.patients)", "Guyot", r.guyot)
+            text += line("\(r.perArm)", "SurvMeta", r.mine)
+            text += line("\(r.perArm)", "Guyot 2012", r.guyot)
         }
-        let n = Double(rows.count)
-        let meanMine = rows.first!.mine.indices.map { k in rows.map { $0.mine[k] }.reduce(0, +) / n }
-        let meanBase = rows.first!.guyot.indices.map { k in rows.map { $0.guyot[k] }.reduce(0, +) / n }
-        text += line("mean", "SurvMeta", meanMine)
-        text += line("mean", "Guyot", meanBase)
+        let m = means(rows)
+        text += line("mean over sizes", "SurvMeta", m.mine)
+        text += line("mean over sizes", "Guyot 2012", m.guyot)
         return text
     }
 
     @Test func totalEventsGiven() throws {
-        let rows = try Self.run(totalGiven: true)
-        print(Self.table(rows, title: "Round trip, total events given"))
+        let (rows, inexact) = try Self.run(totalGiven: true)
+        print(Self.table(rows, title: "Round trip, total events given (HR 0.7, risk table every 6 months)"))
+        #expect(inexact == 0, "events must be exact when the total is given")
+        let m = Self.means(rows)
+        let k = Dictionary(uniqueKeysWithValues: RoundTripMetrics.names.enumerated().map { ($1, $0) })
+        #expect(m.mine[k["logHR"]!] < 0.015, "mean absolute error of log HR")
+        #expect(m.mine[k["max|ΔS|"]!] < 0.04, "mean over arms of the max KM difference where ≥ 10 at risk")
+        for (name, i) in k { #expect(m.mine[i] < m.guyot[i], "SurvMeta should beat Guyot on \(name)") }
     }
 
     @Test func totalEventsNotGiven() throws {
-        let rows = try Self.run(totalGiven: false)
+        let (rows, _) = try Self.run(totalGiven: false)
         print(Self.table(rows, title: "Round trip, total events not given"))
+        let m = Self.means(rows)
+        // Without the total the last interval's censoring is a guess for both methods; the
+        // curve-shape metrics still favour SurvMeta. (Event counts and χ² are within noise of
+        // Guyot's here, better or worse depending on the tail: not asserted.)
+        for name in ["max|ΔS|", "mean|ΔS|", "median", "RMST24", "logHR"] {
+            let i = RoundTripMetrics.names.firstIndex(of: name)!
+            #expect(m.mine[i] < m.guyot[i], "SurvMeta should beat Guyot on \(name)")
+        }
     }
 }

@@ -59,8 +59,15 @@ public struct MixedEffectsModel: Sendable, Equatable {
                 throw DomainError(routine: routine, "GENQ weights must be \(k) finite numbers > 0")
             }
         }
+        var test = self.test
+        var notes: [String] = []
         if test.usesTDistribution && k - p < 1 {
-            throw DomainError(routine: routine, "test '\(test.rawValue)' needs more studies than coefficients (k = \(k), p = \(p))")
+            guard k == 1 && p == 1 else {
+                throw DomainError(routine: routine, "test '\(test.rawValue)' needs more studies than coefficients (k = \(k), p = \(p))")
+            }
+            // metafor 3.8 switches a single study to the z test (it has no residual degrees of freedom).
+            notes.append("a single study has no degrees of freedom for the '\(test.rawValue)' test: the z test was used")
+            test = .z
         }
 
         // τ²
@@ -99,7 +106,7 @@ public struct MixedEffectsModel: Sendable, Equatable {
             if test == .adhoc { s2w = max(s2w, 1) }
         }
         vb = s2w * vb
-        var warnings = tauFit.warnings
+        var warnings = notes + tauFit.warnings
         if (test == .knha || test == .adhoc) && s2w == 0 {
             warnings.append("the Knapp–Hartung factor s² is 0 (the estimates fit the model exactly), so every standard error is 0 and the test statistics are infinite")
         }

@@ -28,7 +28,7 @@ public struct BatchReader {
     private var analysisColumn = 0
 
     public init(path: String, blockSize: Int = 4 << 20) throws {
-        self.path = path
+        self.path = path == "-" ? "<stdin>" : path
         self.blockSize = max(blockSize, 1 << 10)
         if path == "-" {
             handle = FileHandle.standardInput

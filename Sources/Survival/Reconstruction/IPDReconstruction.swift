@@ -7,7 +7,9 @@
 /// **Preprocessing** (each step reports the input rows it touched, see `ReconstructionRepair`):
 /// percentages are divided by 100; survival more than `survivalTolerance` above 1 (or below 0) is
 /// an error, anything closer is clipped; negative times are set to 0; clicks are sorted by time
-/// (at one time from the top of the step to its bottom); at a repeated time the first (top) and
+/// (at one time from the top of the step to its bottom; clicks closer in time than 0.2 % of the
+/// time axis that rise in time order are one vertical step read with noise in x, so they are put
+/// top first at the latest of their times); at a repeated time the first (top) and
 /// last (bottom) click are kept as a vertical step and those between are merged into it; (0, 1) is
 /// added when the curve does not start there; rises are removed by weighted isotonic regression
 /// (pool-adjacent-violators, weights = clicks merged into a point), which replaces a rising run by
@@ -17,19 +19,34 @@
 /// rows after the last click cannot be reconstructed and are reported (see `Tail`).
 ///
 /// **Algorithm.** The curve is cut into intervals at the risk-table times; the last runs from the
-/// last risk-table time at or before the last click to the last click. Events sit at the drops
-/// between consecutive clicks: at a vertical step (clicks within 0.2 % of the time axis) at its
-/// time; on a sloped run at the step corner when the neighbouring clicks show one (a flat stretch
-/// before the drop marks its top corner, one after it its bottom corner), else evenly over the
-/// run. Censoring is spread evenly over each interval. In each interval with a printed number at
-/// risk at its end, the number censored is found by bisection such that the events implied by the
-/// drops leave exactly the printed number (Guyot's iterative adjustment, here guaranteed to stop
-/// at an exact match); the integer events of each drop are chosen to bring the product-limit
-/// estimate closest to the click, given all earlier rounding. The last interval is censored at the
-/// per-person-time rate of the earlier intervals (none when only N is known). When the total of
-/// events is printed, the difference from it is shared among ALL intervals in proportion to their
-/// events (Guyot's code puts it in the last interval only) and each interval is re-solved to take
-/// its share exactly. Patients still at risk after the last click are censored there (`Tail`).
+/// last risk-table time at or before the last click to the last click.
+/// - *Where events go.* Events sit at the drops between consecutive clicks. How the person clicked
+///   is read off the clicks: when at least a quarter of the drops are vertical (clicks within 0.2 %
+///   of the time axis), they clicked step corners, and a drop between clicks at different times is
+///   a step whose corners were missed — its events go at the corner the neighbouring clicks point
+///   to (a flat stretch into the drop marks its top corner, a flat stretch out of it its bottom
+///   corner, a vertical drop next to it the opposite corner), else evenly over the drop;
+///   otherwise they clicked one point per step, and the events go at the later click (Guyot's
+///   convention). A drop that spans a risk-table time is split there the same way.
+/// - *Integer events.* Walking through the drops with n at risk and the reconstructed
+///   product-limit value Ŝ, each drop gets the integer number of events that brings
+///   Ŝ·Π(1 − 1/nⱼ) (the exact product, censoring between its events included) closest to the
+///   click: rounding that preserves the product-limit estimate and corrects earlier rounding.
+/// - *Censoring inside an interval with a printed end* is spread in proportion to the number at
+///   risk (a constant censoring rate per patient, n falling geometrically between the printed
+///   numbers), and its count is found by bisection so that the printed number at risk at the end
+///   is met exactly (Guyot's iterative adjustment, here guaranteed to stop at an exact match); if
+///   even no censoring leaves too many events, all drops of the interval are scaled down alike.
+/// - *The last interval* is assumed to end with the follow-up, as Kaplan–Meier curves are drawn:
+///   patients still at risk at its start are censored evenly over it, events first, as far as the
+///   drops allow (no drop followed worse than with no censoring, plus twice the click noise);
+///   those left — at least the first printed number at risk after the last click — are censored
+///   at the last click (see `Tail`).
+/// - *Printed total of events.* The difference from it is shared among ALL intervals (Guyot's
+///   code puts it in the last one only) in proportion to how uncertain each interval's count is
+///   (censoring timing and click noise; see `ReconstructionEngine.matchTotal`), and each interval
+///   is re-solved to take its share exactly.
+/// - *Only N known* (`reconstruct(curve:patients:)`): a single open interval, as above.
 public struct IPDReconstruction: Sendable, Codable, Equatable {
     /// What happens to patients still at risk at the last click.
     public enum Tail: String, Sendable, Codable, CaseIterable {

@@ -2,8 +2,7 @@ import Foundation
 
 /// Events and censoring within one interval of the layout, for a given number censored.
 ///
-/// Censoring is spread evenly over the interval (Guyot et al. 2012): the c-th of C censored
-/// patients leaves at start + c·(end − start)/(C + 1). Walking through the drops in time order with
+/// Censoring times come from `censorTimes(_:)`. Walking through the drops in time order with
 /// n at risk and the reconstructed product-limit value Ŝ, each drop gets the integer number of
 /// events d that brings Ŝ·Π(1 − 1/nⱼ) (the exact product over its events, with any censoring that
 /// falls between them) closest to the drop's target survival: rounding that preserves the
@@ -11,7 +10,9 @@ import Foundation
 ///
 /// The target of a drop with curve value S is S_ref·(S/S_ref)^λ (S_ref = the curve at the interval
 /// start): λ = 1 follows the curve; λ ≠ 1 scales every log-drop in the interval alike, which is how
-/// a prescribed number of events is spread over the interval's drops (`events(forcedTo:)`).
+/// a prescribed number of events is spread over the interval's drops (`ReconstructionEngine.forced`).
+/// The candidates tried at each drop are the rounded ideal n(1 − target/Ŝ) and its two neighbours,
+/// within a cap that keeps the printed end (the floor) and the event budget reachable.
 struct IntervalSolver {
     let layout: ReconstructionLayout
     let index: Int
@@ -29,24 +30,27 @@ struct IntervalSolver {
         var capped: Bool
         /// Largest |Ŝ − target| just after a drop.
         var maxError: Double = 0
-        /// |Ŝ − target| just after each drop.
-        var errors: [Double] = []
         var eventTimes: [Double] = []
         var censorTimes: [Double] = []
     }
 
+    /// Censoring times inside the interval. With a printed end, censoring is spread in
+    /// proportion to the number at risk (a constant censoring rate per patient within the
+    /// interval), n(t) taken to fall geometrically from the printed start to the printed end
+    /// (linearly to 0 when the end is 0): the c-th of C censored leaves at the c/(C + 1) quantile
+    /// of that density. In the open last interval, evenly in time (Guyot et al. 2012).
     func censorTimes(_ count: Int) -> [Double] {
         let a = interval.start, b = interval.end
-        if censorShape >= 1, let end = interval.printedEnd, end > 0, interval.printedStart > end {
-            // Density ∝ n(t) with n falling geometrically from the printed start to the printed end.
-            let r = Double(end) / Double(interval.printedStart)
-            return (0..<count).map { j in
-                let q = Double(j + 1) / Double(count + 1)
-                let u = Foundation.log(1 - q * (1 - r)) / Foundation.log(r)
-                return a + (censorShape == 1 ? u : (u + q) / 2) * (b - a)
-            }
+        guard count > 0 else { return [] }
+        let quantiles = (0..<count).map { Double($0 + 1) / Double(count + 1) }
+        guard let end = interval.printedEnd, interval.printedStart > end else {
+            return quantiles.map { a + $0 * (b - a) }
         }
-        return (0..<count).map { a + Double($0 + 1) * (b - a) / Double(count + 1) }
+        if end == 0 {
+            return quantiles.map { a + (1 - (1 - $0).squareRoot()) * (b - a) }
+        }
+        let r = Double(end) / Double(interval.printedStart)
+        return quantiles.map { a + Foundation.log(1 - $0 * (1 - r)) / Foundation.log(r) * (b - a) }
     }
 
     /// - Parameters:
@@ -72,7 +76,6 @@ struct IntervalSolver {
         var capped = false
         var counts: [Int] = []
         var maxError = 0.0
-        var errors: [Double] = []
         var eventTimes: [Double] = []
         let ref = interval.curveAtStart
         var applied: [Double] = []
@@ -103,14 +106,13 @@ struct IntervalSolver {
             for q in p..<state.next where state.applied.contains(q) { applied.append(cens[q]) }
             n = state.n; km = state.km; p = state.next
             maxError = max(maxError, abs(km - target))
-            errors.append(abs(km - target))
             if record { eventTimes += site.eventTimes(d) }
             counts.append(d)
             total += d
         }
         while p < cens.count { censor(cens[p]); p += 1 }
         return Run(counts: counts, events: total, censored: applied.count, atRiskEnd: n, survivalEnd: km, capped: capped,
-                   maxError: maxError, errors: errors, eventTimes: eventTimes, censorTimes: record ? applied : [])
+                   maxError: maxError, eventTimes: eventTimes, censorTimes: record ? applied : [])
     }
 
     /// The state after `d` events at `site` starting from n at risk and Ŝ = km, with censoring

@@ -24,16 +24,14 @@ struct ReconstructionAssembly {
                 + "the last interval runs to the last click (\(fmt(lastTime))) and its censoring is "
             if totalEvents != nil {
                 message += "set to match the printed total of events"
-            } else if riskTimes.count > 1 {
-                message += "estimated at the rate of the earlier intervals"
             } else {
-                message += "assumed absent (only N is known)"
+                message += "assumed to end the follow-up (patients at risk leave by the last click, censored as far as the drops allow)"
             }
             repairs.append(ReconstructionRepair(kind: .clicksBeyondRiskTable, source: .curve, rows: rows, message: message))
         }
 
         let tailFloor = beyond.first.map { table.atRisk[$0] } ?? 0
-        let engine = ReconstructionEngine(layout: layout, tailFloor: tailFloor, totalEvents: totalEvents)
+        let engine = ReconstructionEngine(layout: layout, tailFloor: tailFloor)
         var plans = engine.firstPass()
         if let totalEvents { plans = engine.matchTotal(plans, total: totalEvents) }
         let outcome = engine.execute(plans, record: true)

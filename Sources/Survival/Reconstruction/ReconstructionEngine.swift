@@ -1,18 +1,11 @@
 import Foundation
 
 /// The passes of the reconstruction over a layout (see `IPDReconstruction`).
-nonisolated(unsafe) var openRule = 0
-nonisolated(unsafe) var censorShape = 0
-nonisolated(unsafe) var allocRule = 0
-nonisolated(unsafe) var centeredDefault = true
-
 struct ReconstructionEngine {
     let layout: ReconstructionLayout
     /// At least this many must still be at risk at the last click (the first printed number at
     /// risk after it), else 0.
     let tailFloor: Int
-    /// The printed total of events, if any.
-    let totalEvents: Int?
 
     /// How one interval is run in the end.
     struct Plan: Equatable {
@@ -23,7 +16,6 @@ struct ReconstructionEngine {
     }
 
     struct Outcome {
-        var plans: [Plan]
         var runs: [IntervalSolver.Run]
         /// Patients still at risk after the last click.
         var remaining: Int
@@ -31,13 +23,16 @@ struct ReconstructionEngine {
 
     func solver(_ i: Int) -> IntervalSolver { IntervalSolver(layout: layout, index: i) }
 
-    /// First pass: each interval with a printed end gets the number censored for which the
-    /// drops reproduce the printed number at risk at its end (bisection; Guyot's iteration in a
-    /// form that always terminates); the open last interval gets censoring at the rate per
-    /// person-time seen in the earlier intervals.
+    var patients: Int { layout.intervals.first?.printedStart ?? 0 }
+
+    /// First pass. An interval with a printed end gets the number censored for which the drops
+    /// reproduce the printed number at risk at its end (bisection: Guyot's iterative adjustment in
+    /// a form that always stops, at an exact match). The open last interval assumes the curve is
+    /// drawn to the last follow-up: everyone at risk at its start leaves by the last click (down
+    /// to the first printed number at risk after it), events first, the rest censored evenly.
     func firstPass() -> [Plan] {
         var plans: [Plan] = []
-        var atRisk = layout.intervals.first?.printedStart ?? 0
+        var atRisk = patients
         var km = 1.0
         for i in layout.intervals.indices {
             let iv = layout.intervals[i]
@@ -47,8 +42,7 @@ struct ReconstructionEngine {
                 plan = solveKnown(s, atRisk: atRisk, km: km, end: end)
             } else {
                 let floor = min(tailFloor, atRisk)
-                let c = openCensoring(s, atRisk: atRisk, km: km, floor: floor, plans: plans)
-                plan = Plan(censored: c, lambda: 1, floor: floor, maxEvents: Int.max / 2)
+                plan = Plan(censored: openCensoring(s, atRisk: atRisk, km: km, floor: floor), lambda: 1, floor: floor, maxEvents: atRisk)
             }
             let r = s.run(atRisk: atRisk, survival: km, censored: plan.censored, lambda: plan.lambda,
                           floor: plan.floor, maxEvents: plan.maxEvents)
@@ -59,64 +53,28 @@ struct ReconstructionEngine {
         return plans
     }
 
-    /// The number censored in the open last interval when the total of events is not printed.
-    func openCensoring(_ s: IntervalSolver, atRisk: Int, km: Double, floor: Int, plans: [Plan]) -> Int {
-        let iv = s.interval
+    /// The number censored in the open last interval when no total of events is printed: as many
+    /// as the curve allows, up to everyone still at risk (down to the printed floor), spread
+    /// evenly, events first. "Allows": no drop is then followed worse than with no censoring at
+    /// all plus twice the click noise σ (`CleanedCurve.noise`) — censoring that would shrink the
+    /// number at risk below what a drop's size shows is not taken.
+    func openCensoring(_ s: IntervalSolver, atRisk: Int, km: Double, floor: Int) -> Int {
         let cmax = max(0, atRisk - floor)
-        let known = layout.intervals.indices.filter { layout.intervals[$0].printedEnd != nil }
-        func rate(_ ids: [Int]) -> Double {
-            var c = 0.0, pt = 0.0
-            for i in ids {
-                let k = layout.intervals[i]
-                c += Double(plans[i].censored)
-                pt += Double(k.printedStart + k.printedEnd!) / 2 * (k.end - k.start)
-            }
-            return pt > 0 ? c / pt : 0
+        func error(_ c: Int) -> Double {
+            s.run(atRisk: atRisk, survival: km, censored: c, floor: floor, maxEvents: atRisk).maxError
         }
-        let endShare = iv.curveAtStart > 0 ? (iv.sites.last.map { layout.sites[$0].bottom / iv.curveAtStart } ?? 1) : 1
-        func fromRate(_ r: Double) -> Int {
-            Int((r * (iv.end - iv.start) * Double(atRisk) * (1 + endShare) / 2).rounded())
+        let limit = error(0) + 2 * layout.noise
+        if error(cmax) <= limit { return cmax }
+        var lo = 0, hi = cmax
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if error(mid) <= limit { lo = mid } else { hi = mid }
         }
-        switch openRule {
-        case 0: return max(0, min(fromRate(rate(known)), cmax))
-        case 1: return max(0, min(fromRate(rate(known.suffix(1).map { $0 })), cmax))
-        case 4:
-            let span = known.last.map { layout.intervals[$0].end } ?? 0
-            let total = known.map { Double(plans[$0].censored) }.reduce(0, +)
-            return span > 0 ? max(0, min(Int((total / span * (iv.end - iv.start)).rounded()), cmax)) : 0
-        case 8:
-            return cmax
-        case 6:
-            let low = max(0, min(fromRate(rate(known)), cmax))
-            func run(_ c: Int) -> IntervalSolver.Run { s.run(atRisk: atRisk, survival: km, censored: c, floor: floor, maxEvents: Int.max / 2) }
-            let base = run(low).errors
-            let tol = zip(iv.sites, base).map { max(0.5 * (layout.sites[$0.0].top - layout.sites[$0.0].bottom), $0.1) }
-            func ok(_ c: Int) -> Bool { zip(run(c).errors, tol).allSatisfy { $0.0 <= $0.1 + 1e-12 } }
-            if ok(cmax) { return cmax }
-            var lo = low, hi = cmax
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2
-                if ok(mid) { lo = mid } else { hi = mid }
-            }
-            return lo
-        default:
-            let drops = iv.sites.map { layout.sites[$0].top - layout.sites[$0].bottom }.sorted()
-            if drops.isEmpty { return cmax }
-            let tau = openRule == 2 ? drops[drops.count / 2] / 2 : drops[0] / 2
-            func err(_ c: Int) -> Double { s.run(atRisk: atRisk, survival: km, censored: c, floor: floor, maxEvents: Int.max / 2).maxError }
-            let base = err(0)
-            let limit = max(tau, base)
-            if err(cmax) <= limit { return cmax }
-            var lo = 0, hi = cmax
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2
-                if err(mid) <= limit { lo = mid } else { hi = mid }
-            }
-            return lo
-        }
+        return lo
     }
 
-    /// The number censored in an interval with a printed end.
+    /// The number censored in an interval with a printed end: the smallest for which the drops,
+    /// within the event budget left by the printed end, leave exactly the printed number at risk.
     func solveKnown(_ s: IntervalSolver, atRisk: Int, km: Double, end: Int) -> Plan {
         guard atRisk > end else {
             return Plan(censored: 0, lambda: 1, floor: atRisk, maxEvents: 0)
@@ -140,9 +98,8 @@ struct ReconstructionEngine {
         return plan(hi)
     }
 
-    /// The plan giving exactly `events` events with `censored` censored: the drop scaling λ is
-    /// searched (doubling, then bisection) for the smallest λ whose greedy events reach the
-    /// budget.
+    /// The plan giving exactly `events` events with `censored` censored: the smallest drop
+    /// scaling λ whose events reach the budget (doubling, then 50 bisections).
     func forced(_ s: IntervalSolver, atRisk: Int, km: Double, censored: Int, events: Int, floor: Int) -> Plan {
         func count(_ lambda: Double) -> IntervalSolver.Run {
             s.run(atRisk: atRisk, survival: km, censored: censored, lambda: lambda, floor: floor, maxEvents: events)
@@ -164,10 +121,10 @@ struct ReconstructionEngine {
         return Plan(censored: censored, lambda: hi, floor: floor, maxEvents: events)
     }
 
-    /// Runs the plans in order (each interval starts from where the previous one ended).
+    /// Runs the plans in order, each interval starting where the previous one ended.
     func execute(_ plans: [Plan], record: Bool) -> Outcome {
         var runs: [IntervalSolver.Run] = []
-        var atRisk = layout.intervals.first?.printedStart ?? 0
+        var atRisk = patients
         var km = 1.0
         for (i, plan) in plans.enumerated() {
             let r = solver(i).run(atRisk: atRisk, survival: km, censored: min(plan.censored, atRisk),
@@ -176,55 +133,48 @@ struct ReconstructionEngine {
             atRisk = r.atRiskEnd
             km = r.survivalEnd
         }
-        return Outcome(plans: plans, runs: runs, remaining: atRisk)
+        return Outcome(runs: runs, remaining: atRisk)
     }
 
-    /// Second pass, when the total of events is printed: the difference between it and the
-    /// first pass is shared among all intervals in proportion to their events (largest
-    /// remainders, within what each interval can take), then every interval is re-solved for its
-    /// share: in an interval with a printed end by trading censored patients for events (the
-    /// drops scaled alike), in the open last interval by its number censored, the quantity the
-    /// table does not pin down.
+    /// Second pass, when the total of events is printed. The difference between it and the
+    /// first pass is shared among ALL intervals (Guyot's code puts it in the last one only), in
+    /// proportion to how uncertain each interval's count of events is (the least-squares
+    /// allocation: minimise Σ δᵢ²/vᵢ subject to Σ δᵢ = difference, so δᵢ ∝ vᵢ), by largest
+    /// remainders within what each interval can take. The variance vᵢ has two parts:
+    /// - censoring timing: each of the Cᵢ censored patients is exposed to an uncertain share of the
+    ///   interval's drop qᵢ = 1 − S(end)/S(start), about qᵢ²/12 each; in the open last interval
+    ///   the number censored itself is unknown within its capacity Kᵢ, giving (Kᵢ·qᵢ)²/12;
+    /// - click noise σ at both ends moves the events by about n̄ᵢ·σ/S̄ᵢ each: 2(n̄ᵢσ/S̄ᵢ)².
+    /// Each interval is then re-solved for its share: with a printed end by trading censored
+    /// patients for events (the drops scaled alike), in the open interval by its number censored.
     func matchTotal(_ first: [Plan], total: Int) -> [Plan] {
         let out = execute(first, record: false)
         let events = out.runs.map(\.events)
         let delta = total - events.reduce(0, +)
-        if delta == 0 { return first }
         var capacity: [Int] = []
-        var atRisk = layout.intervals.first?.printedStart ?? 0
+        var weights: [Double] = []
+        var atRisk = patients
         for (i, r) in out.runs.enumerated() {
             let iv = layout.intervals[i]
-            if iv.sites.isEmpty { capacity.append(0) } else if delta > 0 {
-                capacity.append(iv.isOpen ? max(0, atRisk - r.events - first[i].floor) : r.censored)
+            let room: Int
+            if iv.sites.isEmpty { room = 0 } else if delta > 0 {
+                room = iv.isOpen ? max(0, atRisk - r.events - first[i].floor) : r.censored
             } else {
-                capacity.append(r.events)
+                room = r.events
             }
+            capacity.append(room)
+            let endS = iv.sites.last.map { layout.sites[$0].bottom } ?? iv.curveAtStart
+            let q = iv.curveAtStart > 0 ? 1 - endS / iv.curveAtStart : 0
+            let meanS = max((iv.curveAtStart + endS) / 2, 1e-6)
+            let meanN = Double(atRisk + r.atRiskEnd) / 2
+            let timing = iv.isOpen ? pow(Double(max(0, atRisk - first[i].floor)) * q, 2) / 12
+                                   : Double(r.censored) * q * q / 12
+            weights.append(timing + 2 * pow(meanN * layout.noise / meanS, 2))
             atRisk = r.atRiskEnd
-        }
-        var weights = events.map(Double.init)
-        if allocRule >= 1 {
-            let sigma = layout.noise
-            var n = layout.intervals.first?.printedStart ?? 0
-            weights = layout.intervals.indices.map { i in
-                let iv = layout.intervals[i]
-                let r = out.runs[i]
-                let endS = iv.sites.last.map { layout.sites[$0].bottom } ?? iv.curveAtStart
-                let q = iv.curveAtStart > 0 ? 1 - endS / iv.curveAtStart : 0
-                let meanS = max((iv.curveAtStart + endS) / 2, 1e-6)
-                let meanN = Double(n + r.atRiskEnd) / 2
-                n = r.atRiskEnd
-                // Censoring timing: each censored patient's exposure to the interval's drop is
-                // uncertain by about q/√12; the open interval's number censored is unknown
-                // within [0, capacity]. Click noise σ moves the events by n·σ/S at each end.
-                let timing = iv.isOpen ? pow(Double(max(capacity[i], r.censored + r.events)) * q, 2) / 12
-                                       : Double(r.censored) * q * q / 12
-                let noise = 2 * pow(meanN * sigma / meanS, 2)
-                return allocRule == 1 ? timing : timing + noise
-            }
         }
         let shares = Self.allocate(abs(delta), capacity: capacity, weight: weights)
         var plans: [Plan] = []
-        atRisk = layout.intervals.first?.printedStart ?? 0
+        atRisk = patients
         var km = 1.0
         for i in layout.intervals.indices {
             let iv = layout.intervals[i]
@@ -250,23 +200,29 @@ struct ReconstructionEngine {
         return plans
     }
 
-    /// The open last interval with a prescribed number of events: the largest number censored
-    /// for which the drops still ask for that many events; if even no censoring is not enough,
-    /// the drops are scaled up.
+    /// The open last interval with a prescribed number of events d: the smallest number censored
+    /// for which the drops ask for no more than d (more censoring, fewer at risk, fewer events),
+    /// the drops then scaled up to exactly d if they ask for fewer.
     func solveOpen(_ s: IntervalSolver, atRisk: Int, km: Double, events: Int, floor: Int) -> Plan {
         let d = min(events, max(0, atRisk - floor))
-        func reaches(_ c: Int) -> Bool {
-            s.run(atRisk: atRisk, survival: km, censored: c, floor: floor, maxEvents: d).events >= d
+        let cmax = atRisk - floor
+        func wanted(_ c: Int) -> Int {
+            s.run(atRisk: atRisk, survival: km, censored: c, floor: floor, maxEvents: atRisk).events
         }
-        let cmax = atRisk - floor - d
-        if !reaches(0) { return forced(s, atRisk: atRisk, km: km, censored: 0, events: d, floor: floor) }
-        if reaches(cmax) { return Plan(censored: cmax, lambda: 1, floor: floor, maxEvents: d) }
-        var lo = 0, hi = cmax
-        while hi - lo > 1 {
-            let mid = (lo + hi) / 2
-            if reaches(mid) { lo = mid } else { hi = mid }
+        var c = 0
+        if wanted(0) > d {
+            if wanted(cmax) > d {
+                c = cmax
+            } else {
+                var lo = 0, hi = cmax
+                while hi - lo > 1 {
+                    let mid = (lo + hi) / 2
+                    if wanted(mid) > d { lo = mid } else { hi = mid }
+                }
+                c = hi
+            }
         }
-        return Plan(censored: lo, lambda: 1, floor: floor, maxEvents: d)
+        return forced(s, atRisk: atRisk, km: km, censored: c, events: d, floor: floor)
     }
 
     /// Shares of `amount` proportional to `weight` (uniform when all weights are 0), each at most

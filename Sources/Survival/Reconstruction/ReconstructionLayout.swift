@@ -15,6 +15,17 @@ struct ReconstructionLayout: Sendable {
         case corners
         /// Neither corner seen (a sloped run of clicks): events at the middles of equal slices.
         case centered
+        /// One click per step (the lower corner, Guyot's convention): all events at `end`.
+        case atEnd
+    }
+
+    /// How the person clicked, read off the clicks.
+    enum ClickStyle: Sendable, Equatable {
+        /// Both corners of steps (at least a quarter of the drops are vertical): a drop between
+        /// clicks at different times is a step whose corners were not clicked.
+        case corners
+        /// One point per step: the drop between two clicks happened at the later one.
+        case steps
     }
 
     /// One drop of the curve, from `top` at `start` to `bottom` at `end`.
@@ -45,6 +56,8 @@ struct ReconstructionLayout: Sendable {
                 return (0..<count).map { start + Double($0) * w / (d - 1) }
             case .centered:
                 return (0..<count).map { start + (Double($0) + 0.5) * w / d }
+            case .atEnd:
+                return Array(repeating: end, count: count)
             }
         }
     }
@@ -66,6 +79,7 @@ struct ReconstructionLayout: Sendable {
 
     var sites: [Site]
     var intervals: [Interval]
+    var style: ClickStyle
     /// Time resolution: drops narrower than this are vertical steps.
     var verticalTolerance: Double
     /// Survival noise of the clicks (0–1 scale), estimated from the rises between consecutive
@@ -90,6 +104,14 @@ struct ReconstructionLayout: Sendable {
             return lo
         }
 
+        var drops = 0, vertical = 0
+        for k in 1..<points.count where points[k].survival < points[k - 1].survival {
+            drops += 1
+            if points[k].time - points[k - 1].time <= verticalTolerance { vertical += 1 }
+        }
+        let style: ClickStyle = drops > 0 && 4 * vertical >= drops ? .corners : .steps
+        self.style = style
+
         var sites: [Site] = []
         var curveTimes: [Double] = []
         var curveValues: [Double] = []
@@ -103,6 +125,8 @@ struct ReconstructionLayout: Sendable {
             var placement: Placement
             if w <= verticalTolerance {
                 placement = .vertical
+            } else if style == .steps {
+                placement = .atEnd
             } else {
                 // Corner evidence from the neighbouring clicks. A flat stretch into A makes A the
                 // top corner of a step at A's time; a vertical drop into A (or A being the start
@@ -123,7 +147,7 @@ struct ReconstructionLayout: Sendable {
                 case (true, false): placement = .fromStart
                 case (false, true): placement = .toEnd
                 case (true, true): placement = aTop && bBottom ? .corners : .centered
-                case (false, false): placement = centeredDefault ? .centered : .toEnd
+                case (false, false): placement = .centered
                 }
             }
             // Cut the drop at the risk-table times inside it. A drop placed at its start (end)
@@ -138,13 +162,13 @@ struct ReconstructionLayout: Sendable {
                 let bottom: Double
                 switch placement {
                 case .fromStart: bottom = b.survival
-                case .toEnd: bottom = isLast ? b.survival : a.survival
+                case .toEnd, .atEnd: bottom = isLast ? b.survival : a.survival
                 default: bottom = isLast ? b.survival : a.survival + (b.survival - a.survival) * (cut - a.time) / w
                 }
                 if top > bottom {
-                    let pieceInterval = intervalIndex(containing: cut > from ? from : cut)
+                    let pieceInterval = intervalIndex(containing: cut > from && placement != .atEnd ? from : cut)
                     var piecePlacement = placement
-                    if cuts.count > 1 && placement != .fromStart && placement != .toEnd { piecePlacement = .centered }
+                    if cuts.count > 1 && ![.fromStart, .toEnd, .atEnd].contains(placement) { piecePlacement = .centered }
                     // Events of an interval must come before its end (the next risk-table time).
                     let nextBoundary = pieceInterval + 1 < riskTimes.count ? riskTimes[pieceInterval + 1] : .infinity
                     if cut >= nextBoundary && (piecePlacement == .toEnd || piecePlacement == .corners) { piecePlacement = .centered }

@@ -74,9 +74,14 @@ struct Batch: ParsableCommand {
         let sink = try BatchSink(path: output)
         var failures = 0
         var first = true
-        sink.write(format == .csv ? CSVFormat.line(BatchRow.header) : "[")
+        var started = false
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         while let block = try reader.nextBlock() {
+            if !started {
+                // The header goes out only once the first block has parsed, so bad input writes nothing.
+                sink.write(format == .csv ? CSVFormat.line(BatchRow.header) : "[")
+                started = true
+            }
             let mine = block.filter { shard?.owns($0.ordinal) ?? true }
             let rows = Batch.fitAll(mine, fitter: fitter, workers: workers)
             var text = ""
@@ -91,6 +96,7 @@ struct Batch: ParsableCommand {
             }
             sink.write(text)
         }
+        if !started { sink.write(format == .csv ? CSVFormat.line(BatchRow.header) : "[") }
         if format == .json { sink.write("\n]\n") }
         try sink.commit()
         if failures > 0 {
