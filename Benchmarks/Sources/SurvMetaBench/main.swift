@@ -2,6 +2,7 @@ import Foundation
 import MetaAnalysis
 import OutcomeData
 import StatNumerics
+import Survival
 
 // `make bench`: times SurvMeta on the reference workloads, in process, next to metafor 3.8-1's
 // times on the same data (../shared/bench/metafor-times.md), writes Benchmarks/results/latest.json
@@ -44,6 +45,33 @@ for limit in [1000, 10000] {
     try run("metareg REML 5 mods k=\(limit)", r: (task, limit)) {
         _ = try model.fit(yi: effects.map(\.yi), vi: effects.map(\.vi), design: x, names: ["intrcpt", "x1", "x2", "x3", "x4", "x5"])
     }
+}
+
+// Sensitivity and bias (metafor refits k times; SurvMeta warm-starts and runs in parallel).
+let k100 = try workloads.studies("bench_k100.csv").effects
+try run("leave1out REML k=100", r: ("leave1out(REML)", 100)) { _ = try LeaveOneOut().run(k100) }
+try run("leave1out REML k=1000", r: ("leave1out(REML)", 1000)) { _ = try LeaveOneOut().run(k1000) }
+try run("influence REML k=100", r: ("influence(REML) [substitute k=100]", 100)) { _ = try InfluenceDiagnostics().run(k100) }
+try run("influence REML k=1000", r: ("influence(REML)", 1000)) { _ = try InfluenceDiagnostics().run(k1000) }
+try run("trimfill REML k=1000", r: ("trimfill(REML)", 1000)) { _ = try TrimAndFill().run(k1000) }
+let (pEffects, pMods) = try workloads.studies("bench_k100_mod1.csv")
+let pDesign = Matrix(columns: [[Double](repeating: 1, count: pEffects.count), pMods.map { $0[0] }])
+let pModel = MixedEffectsModel(estimator: .REML)
+let pObserved: MixedEffectsFit? = nil
+try run("permutest 1000 iterations k=100", r: ("permutest(REML, mods=~x1, iter=1000)", 100)) {
+    _ = try PermutationTest(iterations: 1000, seed: 1234).run(pModel, studies: pEffects, design: pDesign, names: ["intrcpt", "x1"], observed: pObserved)
+}
+
+// Reconstruction of every real digitized curve (../shared/data/km-digitized).
+let km = shared.deletingLastPathComponent().appendingPathComponent("data/km-digitized")
+for (folder, curveFile, riskFile, percent) in [("IPDfromKM", "Radiationdata_radio.csv", "Radiationdata_radio_nar.csv", true),
+                                              ("IPDfromKM", "Radiationdata_radioplus.csv", "Radiationdata_radioplus_nar.csv", true),
+                                              ("reconstructKM", "pbo_clicks.csv", "pbo_NAR.csv", false),
+                                              ("reconstructKM", "pembro_clicks.csv", "pembro_NAR.csv", false)] {
+    let dir = km.appendingPathComponent(folder)
+    let curve = try DigitizedInput.curve(try CSVReader.read(path: dir.appendingPathComponent(curveFile).path), percent: percent)
+    let table = try DigitizedInput.riskTable(try CSVReader.read(path: dir.appendingPathComponent(riskFile).path))
+    try run("reconstruct \(curveFile)") { _ = try IPDReconstruction().reconstruct(curve: curve, riskTable: table) }
 }
 
 // Whole-process: peak memory of `survmeta pool` at k = 100,000 (release binary).
