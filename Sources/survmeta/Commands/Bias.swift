@@ -51,6 +51,8 @@ struct Bias: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var plot: PlotOptions
+
     func validate() throws {
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must lie strictly between 0 and 1") }
         _ = try methods()
@@ -82,6 +84,7 @@ struct Bias: ParsableCommand {
         }
         let report = BiasReport(result: result)
         if let funnelCSV { try OutputTarget(path: funnelCSV).write(report.funnelCSV()) }
+        try plot.write(FunnelPlotSVG(data: result.funnel, title: "Funnel plot: \(URL(fileURLWithPath: file).lastPathComponent)").rendered())
         let text: String
         switch output.format {
         case .json: text = JSONValue.object(report.json()).serialized() + "\n"

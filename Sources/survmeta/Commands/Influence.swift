@@ -29,6 +29,8 @@ struct Influence: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var plot: PlotOptions
+
     func run() throws {
         let table = try CSVReader.read(path: file)
         let studies = try StudyTable.load(table, proportionMeasure: measure)
@@ -51,6 +53,8 @@ struct Influence: ParsableCommand {
         case .md: text = report.markdown()
         case .csv: text = report.csv()
         }
+        try plot.write(BaujatPlotSVG(points: result.rows.compactMap { r in r.baujatY.map { (r.study, r.baujatX, $0) } },
+                                     title: "Baujat plot: \(URL(fileURLWithPath: file).lastPathComponent)").rendered())
         try output.target.write(text)
     }
 }
