@@ -11,7 +11,7 @@ struct Survmeta: ParsableCommand {
         2 usage error; 3 numerical failure (the routine, the iteration and a remedy are named).
         """,
         version: SurvmetaVersion.string,
-        subcommands: [Report.self, Pool.self, Landmark.self, Median.self, Sensitivity.self, Batch.self, Reconstruct.self, KM.self, Cox.self, LogRank.self, MetaReg.self, Subgroup.self, LeaveOneOutCommand.self, Cumulative.self, Influence.self, Bias.self, Datasets.self]
+        subcommands: [Report.self, Pool.self, Landmark.self, Median.self, Sensitivity.self, Batch.self, Curve.self, Reconstruct.self, KM.self, Cox.self, LogRank.self, MetaReg.self, Subgroup.self, LeaveOneOutCommand.self, Cumulative.self, Influence.self, Bias.self, Datasets.self]
     )
 
     /// Runs a command and maps every failure to the contract's exit codes; never traps.

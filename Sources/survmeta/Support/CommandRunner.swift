@@ -3,6 +3,7 @@ import Foundation
 import MetaAnalysis
 import OutcomeData
 import StatNumerics
+import Survival
 import Reporting
 
 /// A failure the CLI reports itself, with its exit code.
@@ -66,6 +67,8 @@ enum CommandRunner {
         case let e as InputErrors: return (1, "error in input data:\n" + e.description)
         case let e as InputIssue: return (1, "error in input data:\n" + e.description)
         case let e as DomainError: return (1, "invalid input: " + e.description)
+        case let e as SummaryCurveInputError: return (1, "error in input data: " + e.description)
+        case let e as ReconstructionError: return (1, "cannot reconstruct: " + e.description)
         case let e as NumericalError: return (3, "numerical failure: " + e.description)
         case let e as LinearAlgebraError:
             return (3, "numerical failure: \(e.description). Remedy: check for duplicated or constant moderators, or rescale the data")
