@@ -143,9 +143,14 @@ struct TauSquaredEstimation {
     /// τ² negative (metafor's algorithm, including its `ll0check` for ML/REML) and, for ML/REML,
     /// any step that would lower the likelihood; after `fisherIterations` steps, Newton steps with the
     /// observed information finish the job (the same maximum, reached quadratically).
-    func fisherScoring(_ estimator: TauSquaredEstimator, _ ymc: [Double]) throws -> TauSquaredFit {
+    ///
+    /// With `start` (e.g. the full-data τ² when refitting with one study left out), the iteration
+    /// starts there instead and takes Newton steps from the first one; the maximum is the same when the
+    /// likelihood is unimodal on τ² ≥ 0, reached in 2–4 iterations instead of 5–20.
+    func fisherScoring(_ estimator: TauSquaredEstimator, _ ymc: [Double], start: Double? = nil) throws -> TauSquaredFit {
         let kp = Double(k - p)
-        var tau2 = max(0, try hedges(ymc).tau2)
+        var tau2 = try start.map { max(0, $0.isFinite ? $0 : 0) } ?? max(0, hedges(ymc).tau2)
+        let newtonAfter = start == nil ? TauSquaredEstimation.fisherIterations : 0
         var change = Double.infinity
         var iteration = 0
         var proj = try WeightedProjection(weights: v.map { 1 / ($0 + tau2) }, design: x)
@@ -165,7 +170,7 @@ struct TauSquaredEstimation {
             // information) is taken instead whenever the observed information is positive:
             // Fisher scoring only converges linearly when the two informations differ, and
             // metafor then needs hundreds of iterations; Newton reaches the same root quadratically.
-            let useNewton = iteration > TauSquaredEstimation.fisherIterations
+            let useNewton = iteration > newtonAfter
             var adj: Double
             switch estimator {
             case .ML:

@@ -47,7 +47,8 @@ struct ModelRefit: Sendable {
         }
         if let start = warmStart, [.ML, .REML, .EB].contains(model.estimator), k > p {
             let estimation = TauSquaredEstimation(y: yi, v: vi, x: x, control: model.control, genqWeights: nil)
-            if let tauFit = try estimation.warmStartedScoring(model.estimator, from: start) {
+            // A refit that runs out of iterations from the warm start takes the cold path below.
+            if let tauFit = try? estimation.fisherScoring(model.estimator, estimation.centred, start: start) {
                 var summary = try ModelRefit.summary(tau2: tauFit.tau2, yi: yi, vi: vi, x: x, names: names,
                                                      test: model.test, level: model.level, centred: estimation.centred)
                 summary.warnings = warnings + tauFit.warnings
