@@ -6,7 +6,7 @@ TEST_PKGS  := librsvg2-bin
 RELEASE    := .build/release/survmeta
 DEBUG_BIN  := .build/debug/survmeta
 
-.PHONY: all deps test-deps build release test run bench notebooks fuzz clean
+.PHONY: all deps test-deps build release test run bench notebooks fuzz man clean
 
 all: build
 
@@ -62,6 +62,10 @@ fuzz: deps
 	    | grep -E "Done|stat::number_of_executed_units|stat::average_exec_per_sec|ERROR|SUMMARY|Test unit written" || exit 1; \
 	  if ls crash-* >/dev/null 2>&1; then echo "crash found: Fuzz/$$(ls crash-* | head -1)"; exit 1; fi; \
 	done
+
+# Man pages from the command definitions (swift-argument-parser's generate-manual plugin).
+man: deps
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --multi-page --output-directory man
 
 clean:
 	rm -rf .build results
