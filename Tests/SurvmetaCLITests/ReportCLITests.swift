@@ -45,12 +45,37 @@ struct ReportCLITests {
         #expect(excluded.contains { ($0["reason"] as? String)?.contains("same patients") == true })
     }
 
+    /// One summary OS curve per therapy with ≥ 2 series of landmark rates (resection, transplant,
+    /// intra-arterial), each non-increasing in [0, 1] with its band around it, the approximate numbers
+    /// at risk N·S(previous time) stated, and the outcome ids it used listed.
+    @Test func summaryCurvesPerTherapy() throws {
+        let r = try Self.runReport("-")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let curves = try #require(json["curves"] as? [[String: Any]])
+        #expect(Set(curves.compactMap { $0["slug"] as? String }) == ["resection-os-curve", "transplant-os-curve", "intra-arterial-os-curve"])
+        for c in curves {
+            #expect((c["note"] as? String)?.contains("N × S(previous time)") == true)
+            #expect(((c["outcome_ids"] as? [String]) ?? []).count >= 3)
+            let rows = try #require(c["rows"] as? [[String: Any]])
+            var last = 1.0
+            for row in rows {
+                let s = try #require((row["surv"] as? NSNumber)?.doubleValue)
+                let lo = (row["ci_low"] as? NSNumber)?.doubleValue ?? 0, hi = (row["ci_high"] as? NSNumber)?.doubleValue ?? 1
+                #expect(s <= last + 1e-12 && lo <= s && s <= hi && lo >= 0 && hi <= 1)
+                last = s
+            }
+        }
+        let ia = try #require(curves.first { $0["slug"] as? String == "intra-arterial-os-curve" })
+        #expect((ia["rows"] as? [Any])?.count == 5, "the union of the series' times: 1, 2, 3, 5, 10 years")
+    }
+
     @Test func resultFilesAreWrittenAndReproducible() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("survmeta-report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(try Self.runReport(dir.path).exitCode == 0)
         let folder = dir.appendingPathComponent("net-liver-metastases")
-        for file in ["report.txt", "report.md", "report.json", "excluded.csv", "sets/ssa-vs-placebo-pfs-ttp-hr.csv"] {
+        for file in ["report.txt", "report.md", "report.json", "excluded.csv", "sets/ssa-vs-placebo-pfs-ttp-hr.csv",
+                     "sets/ssa-vs-placebo-pfs-ttp-hr.svg", "sets/transplant-os-curve.csv", "sets/transplant-os-curve.svg"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(file)")
         }
         let first = try Data(contentsOf: folder.appendingPathComponent("report.json"))

@@ -62,6 +62,14 @@ public struct PoolingSet: Sendable, Equatable {
     public var years: Double?
     public var outcomes: [OutcomeRecord]
 
+    public init(therapy: TherapyClass, kind: PoolingSetKind, endpoint: String, years: Double?, outcomes: [OutcomeRecord]) {
+        self.therapy = therapy
+        self.kind = kind
+        self.endpoint = endpoint
+        self.years = years
+        self.outcomes = outcomes
+    }
+
     /// A file-name-safe identifier, e.g. `transplant-os-5y`.
     public var slug: String {
         let therapySlug: String

@@ -11,12 +11,38 @@ public struct EvidenceReport: Sendable {
     public var excluded: [ExcludedFigure]
     /// How the model was configured, in words (estimator, test, transform).
     public var methodDescription: String
+    /// Summary OS curves per therapy (Combescure method), from the landmark rates.
+    public var curves: [TherapyCurve]
 
-    public init(base: EvidenceBase, analyses: [SetAnalysis], excluded: [ExcludedFigure], methodDescription: String) {
+    public init(base: EvidenceBase, analyses: [SetAnalysis], excluded: [ExcludedFigure], methodDescription: String, curves: [TherapyCurve] = []) {
         self.base = base
         self.analyses = analyses
         self.excluded = excluded
         self.methodDescription = methodDescription
+        self.curves = curves
+    }
+
+    /// The slug of a therapy's summary curve files, e.g. `transplant-os-curve`.
+    public static func curveSlug(_ c: TherapyCurve) -> String {
+        PoolingSet(therapy: c.therapy, kind: .median, endpoint: "OS", years: nil, outcomes: []).slug.replacingOccurrences(of: "-median", with: "-curve")
+    }
+
+    func curveBlock(_ c: TherapyCurve) -> String {
+        var out = "\(c.therapy.rawValue): summary OS curve  [\(EvidenceReport.curveSlug(c))]\n\n"
+        out += TextTable(header: ["study", "years", "OS", "n at risk (approx.)", "outcome"],
+                         rows: c.rows.enumerated().map { i, r in
+                             [r.study, NumberFormatting.trim(r.time), String(format: "%.1f%%", 100 * r.surv), String(format: "%.1f", r.n ?? .nan),
+                              c.outcomes.first { $0.line == r.line }?.id ?? ""]
+                         }, alignments: [.left, .right, .right, .right, .left]).plainText()
+        if let res = c.result {
+            out += "Pooled curve (random effects, moments): " + res.rows.map { p in
+                String(format: "%g y %.1f%% [%.1f, %.1f]", p.time, 100 * p.surv, 100 * (p.ciLow ?? .nan), 100 * (p.ciHigh ?? .nan))
+            }.joined(separator: "; ") + "\n"
+        } else {
+            out += "Not pooled: \(c.failure ?? "")\n"
+        }
+        out += "  note: \(TherapyCurve.approximation)\n"
+        return out
     }
 
     public static func scale(_ s: EvidenceScale) -> AnalysisScale {
@@ -66,6 +92,10 @@ public struct EvidenceReport: Sendable {
                 out += "\n" + String(repeating: "=", count: 78) + "\n\(a.set.therapy.rawValue)\n" + String(repeating: "=", count: 78) + "\n"
             }
             out += "\n" + block(a)
+        }
+        if !curves.isEmpty {
+            out += "\n" + String(repeating: "=", count: 78) + "\nSummary survival curves per therapy (Combescure et al. 2014)\n" + String(repeating: "=", count: 78) + "\n"
+            for c in curves { out += "\n" + curveBlock(c) }
         }
         out += "\n" + String(repeating: "=", count: 78) + "\nFigures not pooled (\(excluded.count)) and why\n" + String(repeating: "=", count: 78) + "\n\n"
         out += excludedTable().plainText()
@@ -146,6 +176,13 @@ public struct EvidenceReport: Sendable {
             ("title", .string(base.title)),
             ("method", .string(methodDescription)),
             ("sets", .array(analyses.map(setJSON))),
+            ("curves", .array(curves.map { c in
+                .object([("slug", .string(EvidenceReport.curveSlug(c))), ("therapy", .string(c.therapy.rawValue)),
+                         ("studies", .array(Array(Set(c.rows.map(\.study))).sorted().map(JSONValue.string))),
+                         ("outcome_ids", .array(c.outcomes.map { .string($0.id) })),
+                         ("rows", .array((c.result?.rows ?? []).map { .object([("time", .num($0.time)), ("surv", .num($0.surv)), ("ci_low", .num($0.ciLow)), ("ci_high", .num($0.ciHigh))]) })),
+                         ("note", .string(TherapyCurve.approximation)), ("failure", .str(c.failure))])
+            })),
             ("excluded", .array(excluded.map { e in
                 .object([("outcome_id", .string(e.outcome.id)), ("study_id", .string(e.outcome.studyID)),
                          ("endpoint", .string(e.outcome.endpoint)), ("measure", .string(e.outcome.measure)),

@@ -69,7 +69,8 @@ struct Report: ParsableCommand {
                 }
             }
             let method = "\(model.method.rawValue) random-effects (test \(model.test.rawValue), level \(model.level)); landmark survival pooled on the \(transform.rawValue) scale, medians on log months, hazard ratios on log HR" + (includeSecondary ? "; secondary-source figures included" : "")
-            let report = EvidenceReport(base: base, analyses: sets, excluded: base.excludedFigures(), methodDescription: method)
+            let curves = only == nil ? analysis.therapyCurves(base) : []
+            let report = EvidenceReport(base: base, analyses: sets, excluded: base.excludedFigures(), methodDescription: method, curves: curves)
             switch format {
             case .json: printed += (RunContext.record.map { $0.splice(into: report.json().serialized() + "\n") } ?? report.json().serialized() + "\n")
             case .md: printed += report.markdown()
@@ -90,6 +91,17 @@ struct Report: ParsableCommand {
         try AtomicFile.write(Data(report.markdown().utf8), to: folder.appendingPathComponent("report.md").path)
         try AtomicFile.write(Data((report.json().serialized() + "\n").utf8), to: folder.appendingPathComponent("report.json").path)
         try AtomicFile.write(Data(report.excludedCSV().utf8), to: folder.appendingPathComponent("excluded.csv").path)
+        for c in report.curves {
+            guard let result = c.result else { continue }
+            let slug = EvidenceReport.curveSlug(c)
+            let csv = TextTable(header: ["time_years", "surv", "ci_low", "ci_high"],
+                                rows: result.rows.map { [NumberFormat.full($0.time), NumberFormat.full($0.surv), NumberFormat.full($0.ciLow), NumberFormat.full($0.ciHigh)] }).csv()
+            try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("sets/\(slug).csv").path)
+            let byStudy = Dictionary(grouping: c.rows, by: \.study)
+            let plot = SummaryCurvePlot(pooled: result.rows, studies: byStudy.keys.sorted().map { k in (k, byStudy[k]!.map { ($0.time, $0.surv) }) },
+                                        title: "\(c.therapy.rawValue): summary OS curve (approximate)", timeLabel: "Years")
+            try AtomicFile.write(Data(plot.rendered().utf8), to: folder.appendingPathComponent("sets/\(slug).svg").path)
+        }
         for a in report.analyses {
             guard let fit = a.fit else { continue }
             let pool = PoolReport(fit: fit, scale: EvidenceReport.scale(a.scale))
