@@ -65,6 +65,7 @@ fuzz: deps
 
 # Man pages from the command definitions (swift-argument-parser's generate-manual plugin).
 man: deps
+	mkdir -p man
 	$(SWIFT) package --allow-writing-to-package-directory generate-manual --multi-page --output-directory man
 
 clean:
