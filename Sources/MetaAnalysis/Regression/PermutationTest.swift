@@ -40,7 +40,8 @@ public struct PermutationTest: Sendable, Equatable {
     /// - Parameter observed: the fit on the data as given (fitted here when nil); pass the
     ///   `MetaRegression` fit, whose statistics are computed the same way.
     public func run(_ model: MixedEffectsModel, studies: [StudyEffect], design: Matrix, names: [String],
-                    testedCoefficients: [Int]? = nil, observed: MixedEffectsFit? = nil) throws -> PermutationTestResult {
+                    testedCoefficients: [Int]? = nil, observed: MixedEffectsFit? = nil,
+                    progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> PermutationTestResult {
         let routine = "PermutationTest.run"
         guard iterations >= 2 else { throw DomainError(routine: routine, "the number of permutations must be at least 2 (got \(iterations))") }
         let studies = try studies.validated(routine: routine)
@@ -87,7 +88,7 @@ public struct PermutationTest: Sendable, Equatable {
         // Each permutation as a function of its index (exact orderings are enumerated up front).
         let orderings: [[Int]] = (isExact && !interceptOnly) ? Permutations.allDistinctOrderings(labels) : []
         let seed = self.seed
-        let results: [(stats: [Double?], qm: Double?)?] = ParallelMap.map(count, sequential: sequential) { index in
+        let results: [(stats: [Double?], qm: Double?)?] = ParallelMap.map(count, sequential: sequential, progress: progress) { index in
             var y = yi
             var x = design
             if interceptOnly {

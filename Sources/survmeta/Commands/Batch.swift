@@ -76,6 +76,8 @@ struct Batch: ParsableCommand {
         var first = true
         var started = false
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let bar = ProgressBar("batch")
+        var fitted = 0
         while let block = try reader.nextBlock() {
             if !started {
                 // The header goes out only once the first block has parsed, so bad input writes nothing.
@@ -95,7 +97,10 @@ struct Batch: ParsableCommand {
                 }
             }
             sink.write(text)
+            fitted += rows.count
+            bar.count(fitted, unit: "analyses")
         }
+        bar.finish(fitted, unit: "analyses")
         if !started { sink.write(format == .csv ? CSVFormat.line(BatchRow.header) : "[") }
         if format == .json { sink.write("\n]\n") }
         try sink.commit()

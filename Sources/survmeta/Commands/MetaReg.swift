@@ -58,7 +58,8 @@ struct MetaReg: ParsableCommand {
         if permutations != nil || exact {
             let configured = MixedEffectsModel(estimator: model.method, test: fit.model.test, level: model.level, control: model.control)
             permutation = try PermutationTest(iterations: permutations ?? 1000, seed: seed, exact: exact)
-                .run(configured, studies: design.studies, design: design.matrix, names: design.names, observed: fit.model)
+                .run(configured, studies: design.studies, design: design.matrix, names: design.names, observed: fit.model,
+                     progress: { [bar = ProgressBar("permutations")] in bar.update($0, $1) })
         }
         let variables = design.variables.map { v -> (column: String, coding: String) in
             switch v.kind {

@@ -13,6 +13,22 @@ final class ProgressBar: @unchecked Sendable {
         self.enabled = enabled
     }
 
+    /// A running count when the total is not known (streaming batches).
+    func count(_ done: Int, unit: String) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(last) > 0.1 else { return }
+        last = now
+        FileHandle.standardError.write(Data("\r\(label): \(done) \(unit)".utf8))
+    }
+
+    /// Ends a running count with a line break.
+    func finish(_ done: Int, unit: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\(label): \(done) \(unit)\n".utf8))
+    }
+
     func update(_ done: Int, _ total: Int) {
         guard enabled, total > 0 else { return }
         lock.lock(); defer { lock.unlock() }
