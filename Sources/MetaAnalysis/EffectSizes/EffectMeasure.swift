@@ -1,4 +1,5 @@
 import Foundation
+import StatNumerics
 
 /// The scale an analysis runs on, and how its results are shown on the natural scale
 /// (metafor's `measure` and `transf`).
@@ -95,5 +96,3 @@ public enum ProportionEffects {
         return 0.5 * (1 - sign * root.squareRoot())
     }
 }
-
-import StatNumerics

@@ -1,3 +1,5 @@
+import StatNumerics
+
 /// One study's effect on the analysis scale: an estimate `yi` with sampling variance `vi`
 /// (e.g. a log hazard ratio and the square of its standard error), as metafor's `yi`, `vi`.
 public struct StudyEffect: Sendable, Codable, Equatable, Hashable {
@@ -31,5 +33,3 @@ extension Array where Element == StudyEffect {
         return self
     }
 }
-
-import StatNumerics

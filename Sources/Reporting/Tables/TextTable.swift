@@ -1,3 +1,5 @@
+import Foundation
+
 /// A rectangular table of already-formatted cells, rendered as aligned plain text, Markdown or CSV.
 /// Pure formatting: no I/O.
 public struct TextTable: Sendable, Equatable {
@@ -71,5 +73,3 @@ extension String {
         return s
     }
 }
-
-import Foundation
