@@ -23,6 +23,17 @@ struct PlotCLITests {
         #expect(xml.count("circle", class: "study") == 13)
         #expect(xml.count("circle", class: "filled-study") >= 1, "trim-and-fill imputes at least one study for dat.bcg (k0 = 1 with L0, as metafor)")
         #expect(xml.count("path", class: "pseudo-ci") == 1 && xml.texts.contains("Standard error"))
+        #expect(xml.count("path", class: "significance-contour") == 3, "contours at p = 0.10, 0.05, 0.01")
+        if let bytes = try renderSVGToPNG(text) { #expect(bytes > 1000) } else { Issue.record("rsvg-convert missing") }
+    }
+
+    /// `subgroup --svg`: one block per subgroup (heading, studies, subgroup diamond).
+    @Test func subgroupForest() throws {
+        let text = try svg(["subgroup", Self.bcg, "--by", "alloc"])
+        let xml = XMLInspection(text)
+        #expect(xml.isWellFormed)
+        #expect(xml.count("g", class: "heading") == 3 && xml.count("g", class: "subgroupPooled") == 3, "alloc has 3 levels in dat.bcg")
+        #expect(xml.count("rect", class: "study-marker") == 13)
         if let bytes = try renderSVGToPNG(text) { #expect(bytes > 1000) } else { Issue.record("rsvg-convert missing") }
     }
 

@@ -2,9 +2,10 @@ import Foundation
 import MetaAnalysis
 
 /// A contour-enhanced funnel plot: each study's estimate against its standard error (SE axis
-/// reversed, so precise studies sit on top), the pooled estimate as a vertical line, the
-/// pseudo-confidence region estimate ± z·SE as a shaded triangle, and the studies trim-and-fill
-/// imputed as open circles. Numbers are on the analysis scale (log HR …), as metafor's `funnel`.
+/// reversed, so precise studies sit on top), significance contours around the null at p = 0.10,
+/// 0.05 and 0.01, the pooled estimate as a vertical line with its pseudo-confidence region
+/// estimate ± z·SE, and the studies trim-and-fill imputed as open circles. Numbers are on the
+/// analysis scale (log HR …), as metafor's `funnel`.
 public struct FunnelPlotSVG: Sendable {
     public var data: FunnelPlotData
     public var title: String
@@ -27,11 +28,31 @@ public struct FunnelPlotSVG: Sendable {
         let sy = LinearScale(domain: (0, maxSE), range: (top, top + plotH))   // SE 0 at the top
         var doc = SVGDocument(width: width, height: height, title: title, description: summary, idPrefix: "funnel", fontSize: 12)
         doc.append(.text(title, x: 10, y: 20, [SVGAttribute("font-weight", "bold")]))
+        // Contour enhancement (Peters et al. 2008, J Clin Epidemiol 61:991): around the null (0 on the
+        // analysis scale), the triangles |y| < z·SE where a study is not significant at p = 0.01, 0.05
+        // and 0.10, drawn widest first, so each shade marks one band of significance.
+        let xmin = lo - pad, xmax = hi + pad
+        if xmin < 0 && xmax > 0 {
+            for (p, shade) in [(0.01, "#c8c8c8"), (0.05, "#dddddd"), (0.10, "#f0f0f0")] {
+                let z = StatNumericsBridge.normalQuantile(1 - p / 2)
+                var triangle = SVGPath()
+                triangle.move(sx(0), sy(0))
+                // Left edge y = −z·SE, clipped at the plot's left end; then the base; then the right edge.
+                let leftSE = min(maxSE, -xmin / z), rightSE = min(maxSE, xmax / z)
+                triangle.line(sx(-z * leftSE), sy(leftSE))
+                triangle.line(sx(-z * leftSE), sy(maxSE))
+                triangle.line(sx(z * rightSE), sy(maxSE))
+                triangle.line(sx(z * rightSE), sy(rightSE))
+                triangle.close()
+                doc.append(.path(triangle, [SVGAttribute("fill", shade), SVGAttribute("stroke", "none"),
+                                            SVGAttribute("class", "significance-contour"), SVGAttribute("data-p", String(p))]))
+            }
+        }
         if let apex = data.contour.min(by: { $0.se < $1.se }), let base = data.contour.max(by: { $0.se < $1.se }) {
             var region = SVGPath()
             region.move(sx(apex.lower), sy(apex.se)); region.line(sx(apex.upper), sy(apex.se))
             region.line(sx(base.upper), sy(base.se)); region.line(sx(base.lower), sy(base.se)); region.close()
-            doc.append(.path(region, [SVGAttribute("fill", "#e8eef5"), SVGAttribute("stroke", SVGPalette.muted), SVGAttribute("class", "pseudo-ci")]))
+            doc.append(.path(region, [SVGAttribute("fill", "#9ab8d9"), SVGAttribute("fill-opacity", "0.35"), SVGAttribute("stroke", SVGPalette.muted), SVGAttribute("class", "pseudo-ci")]))
         }
         doc.append(.line(x1: sx(data.estimate), y1: sy(0), x2: sx(data.estimate), y2: sy(maxSE), [SVGAttribute("stroke", "#000000"), SVGAttribute("class", "pooled")]))
         var points: [SVGElement] = []

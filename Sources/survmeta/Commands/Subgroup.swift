@@ -3,6 +3,7 @@ import Foundation
 import MetaAnalysis
 import OutcomeData
 import Reporting
+import StatNumerics
 
 struct Subgroup: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,6 +35,8 @@ struct Subgroup: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var plot: PlotOptions
+
     func run() throws {
         let table = try CSVReader.read(path: file)
         let studies = try StudyTable.load(table, proportionMeasure: measure)
@@ -54,6 +57,27 @@ struct Subgroup: ParsableCommand {
         case .table: text = report.table()
         case .md: text = report.markdown()
         case .csv: text = report.csv()
+        }
+        if plot.svg != nil {
+            // Forest plot with one block per subgroup: its studies, then its pooled diamond.
+            let hr = studies.records.allSatisfy { $0.converted.conversion != .yiVi && $0.converted.conversion != .yiSei }
+            let scale: AnalysisScale = .measure(measure ?? (hr ? .HR : .GEN), harmonicMeanN: nil)
+            let z = Normal.standard.upperQuantile((1 - model.level) / 2)
+            var rows: [ForestPlot.Row] = []
+            for g in result.groups {
+                rows.append(ForestPlot.Row(kind: .heading, label: "\(column) = \(g.group)"))
+                for i in used where grouping.assignments[i] == g.group {
+                    let e = studies.records[i].effect
+                    let (lo, hi) = scale.backInterval(e.yi - z * e.standardError, e.yi + z * e.standardError)
+                    rows.append(ForestPlot.Row(kind: .study, label: e.label, estimate: scale.back(e.yi), low: lo, high: hi))
+                }
+                let (lo, hi) = scale.backInterval(g.ciLow, g.ciHigh)
+                rows.append(ForestPlot.Row(kind: .subgroupPooled, label: "Subgroup \(g.group) (k = \(g.k))", estimate: scale.back(g.estimate), low: lo, high: hi))
+            }
+            let ratio = scale == .measure(.HR, harmonicMeanN: nil)
+            try plot.write(ForestPlot(title: "Subgroups by \(column): \(URL(fileURLWithPath: file).lastPathComponent)", rows: rows,
+                                      axisLabel: ratio ? "Hazard ratio (log scale)" : "Estimate", valueHeading: ratio ? "HR [95% CI]" : "Estimate [95% CI]",
+                                      logScale: ratio, reference: ratio ? 1 : 0).rendered())
         }
         try output.target.write(text)
     }
