@@ -39,6 +39,25 @@ struct CurveCLITests {
         if let bytes = try renderSVGToPNG(text) { #expect(bytes > 1000) } else { Issue.record("rsvg-convert missing") }
     }
 
+    /// Between-strata test (`--strata location`, RISCA's survival.summary.strata example): the default
+    /// mode uses the unrounded Q_between of expected_hepatology.json (165.27550244331098), RISCA mode
+    /// RISCA's Q from two-decimal rounded components (165.28).
+    @Test func strataTest() throws {
+        let data = Self.folder.appendingPathComponent("hepatology.csv").path
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.folder.appendingPathComponent("expected_hepatology.json"))) as? [String: Any])
+        let full = try #require((expected["strata"] as? [String: Any])?["full_precision"] as? [String: Any])
+        let qRef = try #require(full["Q_between"] as? Double)
+        let r = try runSurvmeta(["curve", data, "--strata", "location", "--format", "json"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        let j = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let fixed = try #require(j["fixed_effect_test"] as? [String: Any] ?? j["fixedEffectTest"] as? [String: Any])
+        let q = try #require(((fixed["q_between"] ?? fixed["qBetween"]) as? NSNumber)?.doubleValue)
+        #expect(isClose(q, qRef, rel: 1e-9))
+        let risca = try runSurvmeta(["curve", data, "--strata", "location", "--compat", "risca"])
+        #expect(risca.stdout.contains("Q = 165.280"))
+        #expect(try runSurvmeta(["curve", data, "--strata", "nowhere"]).exitCode == 1)
+    }
+
     @Test func increasingCurveIsAnInputError() throws {
         let csv = "study,time,surv,n\na,1,0.9,50\na,2,0.95,45\nb,1,0.8,40\nb,2,0.7,35\n"
         let r = try runSurvmeta(["curve", "-"], stdin: csv)

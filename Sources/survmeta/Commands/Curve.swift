@@ -49,6 +49,9 @@ struct Curve: ParsableCommand {
     @Option(name: .customLong("rmst-tau"), help: "Horizon of the restricted mean survival time (default: the last time).")
     var rmstTau: Double?
 
+    @Option(help: ArgumentHelp("Compare the curves of the strata in this column (e.g. resection vs embolization): between-strata Q test.", valueName: "column"))
+    var strata: String?
+
     @OptionGroup var output: OutputOptions
 
     @OptionGroup var plot: PlotOptions
@@ -64,7 +67,7 @@ struct Curve: ParsableCommand {
             let n = table.number(row, "n", issues: &issues, required: false, expected: "a number at risk > 0")
             if let t, let s {
                 rows.append(SummaryCurveRow(study: table.text(row, "study") ?? "line \(row.line)", time: t, surv: s, n: n,
-                                            stratum: table.text(row, "stratum"), line: row.line))
+                                            stratum: table.text(row, strata ?? "stratum"), line: row.line))
             }
         }
         if !issues.isEmpty { throw InputErrors(issues) }
@@ -73,6 +76,34 @@ struct Curve: ParsableCommand {
         let spec = compat == .risca
             ? SummaryCurveModel.risca(effects: model, confidence: confidence, monteCarlo: mc)
             : SummaryCurveModel(effects: model, tauEstimator: tau, confidence: confidence, monteCarlo: mc, rmstTau: rmstTau)
+        if let strata {
+            guard table.hasColumn(strata) else {
+                throw InputErrors(InputIssue(file: table.source, line: table.headerLine, columnName: strata, problem: "required column is missing",
+                                             expected: "a column named \"\(strata)\" (--strata)", hint: "the header has " + table.header.map { "\"\($0)\"" }.joined(separator: ", ")))
+            }
+            let mc = SummaryCurveMonteCarloSpec(draws: draws, seed: seed)
+            let spec = compat == .risca ? SummaryCurveModel.risca(effects: model, monteCarlo: mc)
+                : SummaryCurveModel(effects: model, tauEstimator: tau, monteCarlo: mc, rmstTau: rmstTau)
+            let comparison: SummaryCurveStrataComparison
+            do { comparison = try spec.compareStrata(rows) } catch let e as SummaryCurveInputError {
+                throw CLIFailure.input("error in input data: \(table.source): \(e.description)")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "null", negativeInfinity: "null", nan: "null")
+            if output.format == .json {
+                try output.target.write(String(decoding: try encoder.encode(comparison), as: UTF8.self).replacingOccurrences(of: "\"null\"", with: "null") + "\n")
+            } else {
+                let f = comparison.fixedEffectTest
+                var text = String(format: "Between-strata test of the curves by %@ (times ≤ %g): fixed effect Q = %.3f, df %d, p = %@\n",
+                                  strata, comparison.timeBound, f.qBetween, f.df, NumberFormat.pValue(f.p))
+                if let r = comparison.randomEffectsTest {
+                    text += String(format: "random effects (Wald): Q = %.3f, df %d, p = %@\n", r.qBetween, r.df, NumberFormat.pValue(r.p))
+                }
+                try output.target.write(text)
+            }
+            return
+        }
         let result: SummaryCurveResult
         do {
             result = try spec.fit(rows)
