@@ -180,7 +180,7 @@ public enum LandmarkSurvival {
             }
             varS = (seG / g.derivative(s)) * (seG / g.derivative(s))
             source = .confidenceInterval
-            if let same = sameScale(g, transform) , same { direct = seG * seG }
+            if sameScale(g, transform) { direct = seG * seG }
         } else if let nr = o.numberAtRisk {
             guard nr.isFinite, nr > 0 else { throw DomainError(routine: routine, "number at risk \(nr) must be > 0") }
             varS = s * s * (1 - s) / nr
@@ -228,7 +228,8 @@ public enum LandmarkSurvival {
         return (best.0, best.1, ambiguous)
     }
 
-    private static func sameScale(_ g: SurvivalCIScale, _ h: LandmarkTransform) -> Bool? {
+    /// True when the CI's scale is the analysis scale, so its SE² is the variance without a delta step.
+    private static func sameScale(_ g: SurvivalCIScale, _ h: LandmarkTransform) -> Bool {
         switch (g, h) {
         case (.plain, .raw), (.log, .log), (.logLog, .cloglog), (.logit, .logit), (.arcsine, .arcsine): return true
         default: return false

@@ -213,7 +213,7 @@ public struct StudyTable: Sendable, Equatable {
             }
             guard let r = try? EffectSizeConversion.fromHazardRatioEvents(hr: hr, events: e, allocationRatio: ratio) else { return nil }
             yi = r.yi; vi = r.vi
-            notes.append("variance approximated from \(NumberFormatting.plain(e)) events and allocation ratio \(NumberFormatting.plain(ratio)) (Parmar/Tierney)")
+            notes.append(String(format: "variance approximated from %g events and allocation ratio %g (Parmar/Tierney)", e, ratio))
         }
         if let direction = t.text(row, "direction") {
             switch direction.lowercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: " ", with: "_") {
@@ -244,8 +244,3 @@ public struct StudyTable: Sendable, Equatable {
     }
 }
 
-enum NumberFormatting {
-    static func plain(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
-    }
-}

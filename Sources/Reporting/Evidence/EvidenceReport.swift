@@ -31,7 +31,7 @@ public struct EvidenceReport: Sendable {
         var out = "\(c.therapy.rawValue): summary OS curve  [\(EvidenceReport.curveSlug(c))]\n\n"
         out += TextTable(header: ["study", "years", "OS", "n at risk (approx.)", "outcome"],
                          rows: c.rows.enumerated().map { i, r in
-                             [r.study, NumberFormatting.trim(r.time), String(format: "%.1f%%", 100 * r.surv), String(format: "%.1f", r.n ?? .nan),
+                             [r.study, NumberFormat.compact(r.time), String(format: "%.1f%%", 100 * r.surv), NumberFormat.fixed(r.n, 1),
                               c.outcomes.first { $0.line == r.line }?.id ?? ""]
                          }, alignments: [.left, .right, .right, .right, .left]).plainText()
         if let res = c.result {
@@ -137,7 +137,7 @@ public struct EvidenceReport: Sendable {
         case "months", "years", "days": s += " \(o.unit)"
         default: break
         }
-        if let lo = o.ciLow, let hi = o.ciHigh { s += " (\(NumberFormatting.trim(lo))–\(NumberFormatting.trim(hi)))" }
+        if let lo = o.ciLow, let hi = o.ciHigh { s += " (\(NumberFormat.compact(lo))–\(NumberFormat.compact(hi)))" }
         if let e = o.events { s += ", \(Int(e)) events" }
         if o.endpoint == "TTP" { s += " [TTP]" }
         return s
@@ -147,7 +147,7 @@ public struct EvidenceReport: Sendable {
         TextTable(header: ["outcome", "endpoint", "measure", "value", "reason"],
                   rows: excluded.map { e in
                       let o = e.outcome
-                      return [o.id, o.endpoint, o.measure + (o.time.map { " \(NumberFormatting.trim($0)) \(o.timeUnit ?? "")" } ?? ""), reported(o), e.reason]
+                      return [o.id, o.endpoint, o.measure + (o.time.map { " \(NumberFormat.compact($0)) \(o.timeUnit ?? "")" } ?? ""), reported(o), e.reason]
                   }, alignments: [.left, .left, .left, .left, .left])
     }
 
@@ -232,7 +232,7 @@ public struct EvidenceReport: Sendable {
         header += provenance
         for f in a.included {
             let o = f.outcome
-            let t = NumberFormatting.trim
+            let t = NumberFormat.compact
             var r: [String]
             switch a.set.kind {
             case .landmark:
@@ -253,8 +253,3 @@ public struct EvidenceReport: Sendable {
     public func excludedCSV() -> String { excludedTable().csv() }
 }
 
-enum NumberFormatting {
-    static func trim(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e12 ? String(Int(x)) : String(x)
-    }
-}

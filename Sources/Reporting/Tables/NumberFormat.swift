@@ -17,6 +17,13 @@ public enum NumberFormat {
         return p < 1e-4 ? "<.0001" : String(format: "%.4f", p)
     }
 
+    /// A whole number without decimals, anything else in its shortest round-trip form
+    /// ("12", "0.59"); `NA` for a non-finite value. For numbers shown as printed in a paper.
+    public static func compact(_ x: Double) -> String {
+        guard x.isFinite else { return "NA" }
+        return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+    }
+
     /// Full precision (round-trip) for CSV cells; empty for nil (CSV missing value: `NA`).
     public static func full(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "NA" }

@@ -37,19 +37,11 @@ public struct ChiSquared: ContinuousDistribution, Equatable, Codable {
     }
 
     public func quantile(_ p: Double) -> Double {
-        guard isValid, p >= 0, p <= 1 else { return .nan }
-        if p == 0 { return 0 }
-        if p == 1 { return .infinity }
-        if p > 0.5 { return solve(1 - p, upper: true) }
-        return solve(p, upper: false)
+        PositiveQuantileSolver.halfLineQuantile(p, upper: false, valid: isValid) { solve($0, upper: $1) }
     }
 
     public func upperQuantile(_ p: Double) -> Double {
-        guard isValid, p >= 0, p <= 1 else { return .nan }
-        if p == 0 { return .infinity }
-        if p == 1 { return 0 }
-        if p > 0.5 { return solve(1 - p, upper: false) }
-        return solve(p, upper: true)
+        PositiveQuantileSolver.halfLineQuantile(p, upper: true, valid: isValid) { solve($0, upper: $1) }
     }
 
     /// The x with (upper ? sf : cdf)(x) = p, for 0 < p ≤ ½.

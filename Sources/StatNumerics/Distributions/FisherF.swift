@@ -52,19 +52,11 @@ public struct FisherF: ContinuousDistribution, Equatable, Codable {
     }
 
     public func quantile(_ p: Double) -> Double {
-        guard isValid, p >= 0, p <= 1 else { return .nan }
-        if p == 0 { return 0 }
-        if p == 1 { return .infinity }
-        if p > 0.5 { return solve(1 - p, upper: true) }
-        return solve(p, upper: false)
+        PositiveQuantileSolver.halfLineQuantile(p, upper: false, valid: isValid) { solve($0, upper: $1) }
     }
 
     public func upperQuantile(_ p: Double) -> Double {
-        guard isValid, p >= 0, p <= 1 else { return .nan }
-        if p == 0 { return .infinity }
-        if p == 1 { return 0 }
-        if p > 0.5 { return solve(1 - p, upper: false) }
-        return solve(p, upper: true)
+        PositiveQuantileSolver.halfLineQuantile(p, upper: true, valid: isValid) { solve($0, upper: $1) }
     }
 
     /// y = ν₁x/(ν₁x + ν₂) and 1 − y, each without cancellation.

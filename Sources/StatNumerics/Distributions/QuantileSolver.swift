@@ -67,3 +67,16 @@ struct PositiveQuantileSolver {
         return exp(u)
     }
 }
+
+extension PositiveQuantileSolver {
+    /// The lower (`upper == false`) or upper quantile at p of a distribution on [0, ∞), given
+    /// `solve(q, upper)`, which returns the x with that tail probability q ≤ ½: the end points map to
+    /// 0 and ∞, and p > ½ is solved on the other tail, where it is ≤ ½. NaN for p outside [0, 1] or
+    /// invalid parameters (callers guard at their boundaries).
+    static func halfLineQuantile(_ p: Double, upper: Bool, valid: Bool, solve: (Double, Bool) -> Double) -> Double {
+        guard valid, p >= 0, p <= 1 else { return .nan }
+        if p == 0 { return upper ? .infinity : 0 }
+        if p == 1 { return upper ? 0 : .infinity }
+        return p > 0.5 ? solve(1 - p, !upper) : solve(p, upper)
+    }
+}
