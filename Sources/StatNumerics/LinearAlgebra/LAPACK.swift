@@ -9,6 +9,7 @@ enum LAPACK {
     private static let lower = CChar(UInt8(ascii: "L"))
     private static let noTranspose = CChar(UInt8(ascii: "N"))
     private static let vectorsToo = CChar(UInt8(ascii: "V"))
+    private static let valuesOnly = CChar(UInt8(ascii: "N"))
 
     private static func check(_ info: Int32, _ routine: String) throws {
         if info < 0 { throw LinearAlgebraError.illegalArgument(routine: routine, argument: Int(-info)) }
@@ -103,11 +104,11 @@ enum LAPACK {
     }
 
     /// `dsyevd`: all eigenvalues (ascending) and eigenvectors of a symmetric matrix (lower triangle read).
-    static func dsyevd(_ a: inout [Double], n: Int) throws -> [Double] {
+    static func dsyevd(_ a: inout [Double], n: Int, vectors: Bool = true) throws -> [Double] {
         var w = [Double](repeating: 0, count: max(1, n))
         let info = a.withUnsafeMutableBufferPointer { ap in
             w.withUnsafeMutableBufferPointer { wp in
-                LAPACKE_dsyevd(layout, vectorsToo, lower, Int32(n), ap.baseAddress, Int32(max(1, n)), wp.baseAddress)
+                LAPACKE_dsyevd(layout, vectors ? vectorsToo : valuesOnly, lower, Int32(n), ap.baseAddress, Int32(max(1, n)), wp.baseAddress)
             }
         }
         try check(info, "LAPACKE_dsyevd")
