@@ -83,6 +83,27 @@ struct GeneralizedQGoldenTests {
         #expect(ci.upperAtBound == (rec["ub_sign"] == ">"), "\(context): upper bound flag")
     }
 
+    /// A DerSimonian–Laird pool asked for the Biggerstaff–Jackson interval: the GENQ rows with aᵢ = 1/vᵢ
+    /// (whose τ² is the DL τ²) give the same τ², I² and H² bounds.
+    @Test(arguments: rows.filter { r in
+        let rec = table?.record(r)
+        return rec?["scheme"] == "inv_v" && rec?["method"] == "GENQ" && (table?.double(r, "k") ?? 0) >= 2
+    })
+    func derSimonianLairdWithBiggerstaffJackson(row: Int) throws {
+        let t = try #require(GeneralizedQGoldenTests.table)
+        let studies = try PoolingGoldenTests.dataset(t.record(row)["dataset"]!)
+        let level = t.double(row, "level")!
+        let fit = try RandomEffectsModel(estimator: .DL, level: level, control: ModelControl(rootTolerance: 1e-12),
+                                         tau2Interval: .generalizedQ).fit(studies)
+        let ci = try #require(fit.heterogeneityIntervals)
+        #expect(ci.method == "generalized Q")
+        #expect(isClose(fit.model.tau2, t.double(row, "tau2"), rel: 1e-8, abs: 1e-10))
+        for (ours, column) in [(ci.tau2Low, "tau2_ci_low"), (ci.tau2High, "tau2_ci_high"), (ci.i2Low, "i2_ci_low"),
+                               (ci.i2High, "i2_ci_high"), (ci.h2Low, "h2_ci_low"), (ci.h2High, "h2_ci_high")] {
+            #expect(isClose(ours, t.double(row, column), rel: 1e-8, abs: 1e-9), "\(column) = \(ours), metafor \(t.double(row, column)!)")
+        }
+    }
+
     /// With equal variances and aᵢ = 1/v every non-zero eigenvalue of S P S is 1 + τ²/v, so Qₐ is a
     /// scaled χ²(k − 1) and the interval must equal the Q-profile interval exactly.
     @Test func equalVariancesReduceToQProfile() throws {
