@@ -142,7 +142,7 @@ struct GeneralizedQGoldenTests {
         #expect(throws: DomainError.self) { try GeneralizedQ(yi: [1, 2, 3], vi: [1, 1, 1], design: x, weights: [1, 0, 1]) }
         #expect(throws: DomainError.self) { try GeneralizedQ(yi: [1, 2, 3], vi: [1, -1, 1], design: x, weights: [1, 1, 1]) }
         #expect(throws: DomainError.self) { try GeneralizedQ(yi: [1], vi: [1], design: Matrix(rows: 1, columns: 1, repeating: 1), weights: [1]) }
-        let k = GeneralizedQ.maximumStudies + 1
+        let k = GeneralizedQ.maximumStudies + 1  // intercept only
         #expect(throws: DomainError.self) {
             try GeneralizedQ(yi: Array(repeating: 0, count: k), vi: Array(repeating: 1, count: k),
                              design: Matrix(rows: k, columns: 1, repeating: 1), weights: Array(repeating: 1, count: k))

@@ -104,3 +104,55 @@ enum MixedEffectsModelAliasProbe {
         return nil
     }
 }
+
+/// The secular-equation eigenvalues of diag(d) − ρzzᵀ against LAPACK's dense `dsyevd`.
+struct SecularEquationTests {
+    static func dense(_ d: [Double], _ z: [Double], _ rho: Double) throws -> [Double] {
+        let n = d.count
+        var m = Matrix(rows: n, columns: n)
+        for i in 0..<n { for j in 0..<n { m[i, j] = (i == j ? d[i] : 0) - rho * z[i] * z[j] } }
+        return try m.symmetricEigenvalues()
+    }
+
+    @Test(arguments: [3, 10, 60, 200])
+    func matchesDenseEigenvalues(_ n: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(n))
+        let d = (0..<n).map { _ in Double.random(in: 0.5...40, using: &rng) }
+        let z = (0..<n).map { _ in Double.random(in: -2...2, using: &rng) }
+        let rho = 0.37
+        let ours = try SecularEquation.eigenvaluesOfDiagonalMinusRankOne(d: d, z: z, rho: rho)
+        let lapack = try SecularEquationTests.dense(d, z, rho)
+        #expect(ours.count == n)
+        let scale = d.max()! + rho * z.reduce(0) { $0 + $1 * $1 }
+        for (a, b) in zip(ours, lapack) { #expect(abs(a - b) <= 1e-12 * scale, "\(a) vs \(b)") }
+    }
+
+    /// Repeated diagonal entries and a zero zᵢ deflate: those values are eigenvalues exactly.
+    @Test func deflation() throws {
+        let d = [1.0, 2, 2, 2, 5, 7, 7]
+        let z = [0.3, 0.5, -0.2, 0.4, 0, 1.1, 0.6]
+        let ours = try SecularEquation.eigenvaluesOfDiagonalMinusRankOne(d: d, z: z, rho: 0.8)
+        let lapack = try SecularEquationTests.dense(d, z, 0.8)
+        #expect(ours.count == d.count)
+        for (a, b) in zip(ours, lapack) { #expect(abs(a - b) <= 1e-12 * 10, "\(a) vs \(b)") }
+        #expect(ours.filter { $0 == 2 }.count == 2)
+        #expect(ours.contains(5))
+    }
+
+    /// The intercept-only projection S P S has an exact zero eigenvalue; the solver finds it near 0.
+    @Test func projectionHasAZeroEigenvalue() throws {
+        let a = [4.0, 1.5, 9, 2.2, 0.7]
+        let s2 = [0.3, 0.8, 0.15, 0.5, 1.4]
+        let d = zip(a, s2).map { $0 * $1 }
+        let z = zip(a, s2).map { $0 * $1.squareRoot() }
+        let ours = try SecularEquation.eigenvaluesOfDiagonalMinusRankOne(d: d, z: z, rho: 1 / a.reduce(0, +))
+        #expect(abs(ours[0]) <= 1e-13)
+        #expect(ours.dropFirst().allSatisfy { $0 > 0 })
+    }
+
+    @Test func badInput() {
+        #expect(throws: DomainError.self) { try SecularEquation.eigenvaluesOfDiagonalMinusRankOne(d: [1, 2], z: [1], rho: 1) }
+        #expect(throws: DomainError.self) { try SecularEquation.eigenvaluesOfDiagonalMinusRankOne(d: [1, 2], z: [1, 1], rho: 0) }
+        #expect(throws: DomainError.self) { try SecularEquation.eigenvaluesOfDiagonalMinusRankOne(d: [1, .nan], z: [1, 1], rho: 1) }
+    }
+}

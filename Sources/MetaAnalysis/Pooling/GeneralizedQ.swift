@@ -22,12 +22,16 @@ import StatNumerics
 /// (metafor 3.8-1 calls `uniroot` there with its default tolerance of about 1.2e-4 in τ², so its printed
 /// bounds can differ from these in the fourth or fifth significant digit.)
 ///
-/// The eigenvalues come from a dense k × k eigendecomposition (LAPACK `dsyevd`, values only), O(k³)
-/// per evaluation, as in metafor; k above `maximumStudies` throws a `DomainError` naming the Q-profile
-/// interval as the alternative.
+/// The eigenvalues: with one coefficient (p = 1, e.g. intercept only) S P S = diag(aᵢsᵢ²) − ρ z zᵀ with
+/// zᵢ = sᵢaᵢxᵢ and ρ = 1/Σaᵢxᵢ², so they come from its secular equation in O(k²) (`SecularEquation`);
+/// with moderators, from a dense eigendecomposition (LAPACK `dsyevd`, values only), O(k³), as metafor
+/// does for every p. k above `maximumStudies` (p = 1) or `maximumStudiesWithModerators` throws a
+/// `DomainError` naming the Q-profile interval as the alternative.
 public struct GeneralizedQ: Sendable {
-    /// Largest k accepted (the dense eigenproblem is solved at every step of the root search).
-    public static let maximumStudies = 2_000
+    /// Largest k accepted with one coefficient (the secular equation is solved at every step of the root search).
+    public static let maximumStudies = 5_000
+    /// Largest k accepted with moderators (a dense eigenproblem at every step of the root search).
+    public static let maximumStudiesWithModerators = 1_000
 
     let vi: [Double]
     let weights: [Double]
@@ -48,8 +52,9 @@ public struct GeneralizedQ: Sendable {
         guard k > design.columns else {
             throw DomainError(routine: routine, "the generalized Q statistic needs more studies (\(k)) than coefficients (\(design.columns))")
         }
-        guard k <= GeneralizedQ.maximumStudies else {
-            throw DomainError(routine: routine, "the generalized-Q interval solves a dense \(k) × \(k) eigenproblem at every step; it is limited to k ≤ \(GeneralizedQ.maximumStudies). Use the Q-profile interval instead")
+        let limit = design.columns == 1 ? GeneralizedQ.maximumStudies : GeneralizedQ.maximumStudiesWithModerators
+        guard k <= limit else {
+            throw DomainError(routine: routine, "the generalized-Q interval solves a \(k) × \(k) eigenproblem at every step of its root search; it is limited to k ≤ \(limit) with \(design.columns) coefficient(s). Use the Q-profile interval instead")
         }
         if let i = weights.firstIndex(where: { !($0 > 0) || !$0.isFinite }) {
             throw DomainError(routine: routine, "weight \(i + 1) is \(weights[i]); the weights must be finite numbers > 0")
@@ -80,6 +85,11 @@ public struct GeneralizedQ: Sendable {
         var sax = ax
         for j in 0..<p {
             for i in 0..<k { sax[i, j] *= s[i] }
+        }
+        if p == 1 {
+            let values = try SecularEquation.eigenvaluesOfDiagonalMinusRankOne(
+                d: (0..<k).map { weights[$0] * s[$0] * s[$0] }, z: sax.column(0), rho: inverseGram[0, 0])
+            return Array(values.suffix(k - 1))
         }
         let g = sax * inverseGram
         var m = Matrix(rows: k, columns: k)
