@@ -30,18 +30,11 @@ public struct SummaryCurvePoint: Sendable, Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(time, forKey: .time)
-        try c.encode(surv, forKey: .surv)
-        try c.encode(ciLow, forKey: .ciLow)
-        try c.encode(ciHigh, forKey: .ciHigh)
-        try c.encode(seLogSurv, forKey: .seLogSurv)
-        try c.encode(deltaCILow, forKey: .deltaCILow)
-        try c.encode(deltaCIHigh, forKey: .deltaCIHigh)
-        try c.encode(monteCarloCILow, forKey: .monteCarloCILow)
-        try c.encode(monteCarloCIHigh, forKey: .monteCarloCIHigh)
-        try c.encode(conditionalSurv, forKey: .conditionalSurv)
-        try c.encode(beta, forKey: .beta)
-        try c.encode(studies, forKey: .studies)
+        try c.encodeEach([
+            .time: time, .surv: surv, .ciLow: ciLow, .ciHigh: ciHigh, .seLogSurv: seLogSurv,
+            .deltaCILow: deltaCILow, .deltaCIHigh: deltaCIHigh, .monteCarloCILow: monteCarloCILow,
+            .monteCarloCIHigh: monteCarloCIHigh, .conditionalSurv: conditionalSurv, .beta: beta, .studies: studies
+        ])
     }
 }
 
@@ -74,16 +67,11 @@ public struct SummaryCurveTimeSummary: Sendable, Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(estimate, forKey: .estimate)
-        try c.encode(ciLow, forKey: .ciLow)
-        try c.encode(ciHigh, forKey: .ciHigh)
-        try c.encode(ciMethod, forKey: .ciMethod)
-        try c.encode(se, forKey: .se)
-        try c.encode(deltaCILow, forKey: .deltaCILow)
-        try c.encode(deltaCIHigh, forKey: .deltaCIHigh)
-        try c.encode(monteCarloCILow, forKey: .monteCarloCILow)
-        try c.encode(monteCarloCIHigh, forKey: .monteCarloCIHigh)
-        try c.encode(monteCarloUndefined, forKey: .monteCarloUndefined)
+        try c.encodeEach([
+            .estimate: estimate, .ciLow: ciLow, .ciHigh: ciHigh, .ciMethod: ciMethod, .se: se,
+            .deltaCILow: deltaCILow, .deltaCIHigh: deltaCIHigh, .monteCarloCILow: monteCarloCILow,
+            .monteCarloCIHigh: monteCarloCIHigh, .monteCarloUndefined: monteCarloUndefined
+        ])
     }
 }
 
@@ -107,15 +95,9 @@ public struct SummaryCurveIntervalHeterogeneity: Sendable, Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(start, forKey: .start)
-        try c.encode(end, forKey: .end)
-        try c.encode(studies, forKey: .studies)
-        try c.encode(q, forKey: .q)
-        try c.encode(df, forKey: .df)
-        try c.encode(p, forKey: .p)
-        try c.encode(h2, forKey: .h2)
-        try c.encode(i2, forKey: .i2)
-        try c.encode(tau2, forKey: .tau2)
+        try c.encodeEach([
+            .start: start, .end: end, .studies: studies, .q: q, .df: df, .p: p, .h2: h2, .i2: i2, .tau2: tau2
+        ])
     }
 }
 
@@ -156,14 +138,11 @@ public struct SummaryCurveEstimation: Sendable, Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(beta, forKey: .beta)
-        try c.encode(covariance, forKey: .covariance)
-        try c.encode(varianceLogSurv, forKey: .varianceLogSurv)
-        try c.encode(tauRaw, forKey: .tauRaw)
-        try c.encode(tauPSD, forKey: .tauPSD)
-        try c.encode(tauRawEigenvalues, forKey: .tauRawEigenvalues)
-        try c.encode(unestimableIntervals, forKey: .unestimableIntervals)
-        try c.encode(convergence, forKey: .convergence)
+        try c.encodeEach([
+            .beta: beta, .covariance: covariance, .varianceLogSurv: varianceLogSurv, .tauRaw: tauRaw,
+            .tauPSD: tauPSD, .tauRawEigenvalues: tauRawEigenvalues, .unestimableIntervals: unestimableIntervals,
+            .convergence: convergence
+        ])
     }
 }
 
@@ -262,31 +241,14 @@ public struct SummaryCurveResult: Sendable, Codable, Equatable {
     /// beside them), then the details.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(model, forKey: .model)
-        try c.encode(compatibility, forKey: .compatibility)
-        try c.encode(tauEstimator, forKey: .tauEstimator)
-        try c.encode(confidence, forKey: .confidence)
-        try c.encode(level, forKey: .level)
-        try c.encode(rows, forKey: .rows)
-        try c.encode(median.estimate, forKey: .median)
-        try c.encode(median.ciLow, forKey: .medianCILow)
-        try c.encode(median.ciHigh, forKey: .medianCIHigh)
-        try c.encode(rmst.estimate, forKey: .rmst)
-        try c.encode(rmst.ciLow, forKey: .rmstCILow)
-        try c.encode(rmst.ciHigh, forKey: .rmstCIHigh)
-        try c.encode(rmstTau, forKey: .rmstTau)
-        try c.encode(q, forKey: .q)
-        try c.encode(qDF, forKey: .qDF)
-        try c.encode(qP, forKey: .qP)
-        try c.encode(h2, forKey: .h2)
-        try c.encode(i2, forKey: .i2)
-        try c.encode(intervals, forKey: .intervals)
-        try c.encode(seed, forKey: .seed)
-        try c.encode(monteCarlo, forKey: .monteCarlo)
-        try c.encode(median, forKey: .medianDetail)
-        try c.encode(rmst, forKey: .rmstDetail)
-        try c.encode(estimation, forKey: .estimation)
-        try c.encode(input, forKey: .input)
+        try c.encodeEach([
+            .model: model, .compatibility: compatibility, .tauEstimator: tauEstimator, .confidence: confidence,
+            .level: level, .rows: rows, .median: median.estimate, .medianCILow: median.ciLow,
+            .medianCIHigh: median.ciHigh, .rmst: rmst.estimate, .rmstCILow: rmst.ciLow, .rmstCIHigh: rmst.ciHigh,
+            .rmstTau: rmstTau, .q: q, .qDF: qDF, .qP: qP, .h2: h2, .i2: i2, .intervals: intervals, .seed: seed,
+            .monteCarlo: monteCarlo, .medianDetail: median, .rmstDetail: rmst, .estimation: estimation,
+            .input: input
+        ])
     }
 
     public init(from decoder: Decoder) throws {
@@ -310,5 +272,15 @@ public struct SummaryCurveResult: Sendable, Codable, Equatable {
         monteCarlo = try c.decode(SummaryCurveMonteCarloSpec.self, forKey: .monteCarlo)
         estimation = try c.decode(SummaryCurveEstimation.self, forKey: .estimation)
         input = try c.decode(SummaryCurveInputSummary.self, forKey: .input)
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// Encodes every field in order, writing an explicit JSON null for a nil value (synthesized
+    /// `Codable` would leave the key out, and the contract's fields are always present).
+    mutating func encodeEach(_ fields: KeyValuePairs<Key, (any Encodable)?>) throws {
+        for (key, value) in fields {
+            if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+        }
     }
 }
