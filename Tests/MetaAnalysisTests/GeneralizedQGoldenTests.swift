@@ -69,6 +69,16 @@ struct GeneralizedQGoldenTests {
         #expect(isClose(tau2, t.double(row, "tau2"), rel: 1e-8, abs: 1e-10), "\(context): tau2 = \(tau2), metafor \(t.double(row, "tau2")!)")
         #expect(isClose(genq.typicalVariance, t.double(row, "vt"), rel: 1e-10), "\(context): vt")
 
+        // The engine's own fit with this estimator: τ², the a-weighted estimate, its sandwich SE, I², H².
+        let method = try #require(TauSquaredEstimator(rawValue: rec["method"]!))
+        let engine = try MixedEffectsModel(estimator: method, level: level,
+                                           control: ModelControl(rootTolerance: 1e-12, tau2Max: t.double(row, "fit_tau2_max")),
+                                           genqWeights: a).fit(yi: yi, vi: vi, design: design, names: ["intrcpt"])
+        for (ours, column) in [(engine.tau2, "tau2"), (engine.coefficients[0].estimate, "estimate"),
+                               (engine.coefficients[0].standardError, "se"), (engine.i2, "i2"), (engine.h2, "h2")] {
+            #expect(isClose(ours, t.double(row, column), rel: 1e-8, abs: 1e-10), "\(context): engine \(column) = \(ours), metafor \(t.double(row, column)!)")
+        }
+
         let ci = try q.intervals(level: level, tau2: tau2, typicalVariance: genq.typicalVariance)
         for (ours, column) in [(ci.tau2Low, "tau2_ci_low"), (ci.tau2High, "tau2_ci_high"), (ci.i2Low, "i2_ci_low"),
                                (ci.i2High, "i2_ci_high"), (ci.h2Low, "h2_ci_low"), (ci.h2High, "h2_ci_high")] {

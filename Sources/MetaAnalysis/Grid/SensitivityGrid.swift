@@ -26,8 +26,9 @@ public struct SensitivityGrid: Sendable {
     public var level: Double
     public var control: ModelControl
 
-    /// FE is metafor's alias of EE, so the grid uses EE once.
-    public static let defaultEstimators: [TauSquaredEstimator] = TauSquaredEstimator.allCases.filter { $0 != .FE }
+    /// FE is metafor's alias of EE, so the grid uses EE once; GENQM (a root search over an exact
+    /// distribution) is left to explicit requests.
+    public static let defaultEstimators: [TauSquaredEstimator] = TauSquaredEstimator.allCases.filter { $0 != .FE && $0 != .GENQM }
     public static let defaultTests: [InferenceTest] = [.z, .knha, .adhoc]
 
     public init(scales: [(name: String, studies: [StudyEffect])], estimators: [TauSquaredEstimator] = SensitivityGrid.defaultEstimators,

@@ -54,7 +54,7 @@ public struct GeneralizedQ: Sendable {
         }
         let limit = design.columns == 1 ? GeneralizedQ.maximumStudies : GeneralizedQ.maximumStudiesWithModerators
         guard k <= limit else {
-            throw DomainError(routine: routine, "the generalized-Q interval solves a \(k) × \(k) eigenproblem at every step of its root search; it is limited to k ≤ \(limit) with \(design.columns) coefficient(s). Use the Q-profile interval instead")
+            throw DomainError(routine: routine, "the exact distribution of the generalized Q needs a \(k) × \(k) eigenproblem at every step of a root search; it is limited to k ≤ \(limit) with \(design.columns) coefficient(s). Use the Q-profile interval, or a moment estimator such as GENQ or DL, instead")
         }
         if let i = weights.firstIndex(where: { !($0 > 0) || !$0.isFinite }) {
             throw DomainError(routine: routine, "weight \(i + 1) is \(weights[i]); the weights must be finite numbers > 0")

@@ -54,9 +54,9 @@ public struct MixedEffectsModel: Sendable, Equatable {
         guard p <= k else {
             throw DomainError(routine: routine, "\(p) coefficients cannot be estimated from \(k) studies")
         }
-        if let a = genqWeights, estimator == .GENQ {
+        if let a = genqWeights, estimator.usesGeneralizedQWeights {
             guard a.count == k, a.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-                throw DomainError(routine: routine, "GENQ weights must be \(k) finite numbers > 0")
+                throw DomainError(routine: routine, "\(estimator.rawValue) weights must be \(k) finite numbers > 0")
             }
         }
         var test = self.test
@@ -72,7 +72,7 @@ public struct MixedEffectsModel: Sendable, Equatable {
 
         // τ²
         let estimation = TauSquaredEstimation(y: yi, v: vi, x: x, control: control,
-                                              genqWeights: estimator == .GENQ ? genqWeights : nil)
+                                              genqWeights: estimator.usesGeneralizedQWeights ? genqWeights : nil)
         let tauFit: TauSquaredFit
         do {
             tauFit = try estimation.fit(estimator)
@@ -91,7 +91,7 @@ public struct MixedEffectsModel: Sendable, Equatable {
         var vb = ivProjection.m
         let rssKnha = ivProjection.quadratic(yi)
         var studyWeights = w
-        if estimator == .GENQ {
+        if estimator.usesGeneralizedQWeights {
             let a = genqWeights ?? vi.map { 1 / $0 }
             let aProj = try WeightedProjection(weights: a, design: x)
             beta = aProj.coefficients(yi)

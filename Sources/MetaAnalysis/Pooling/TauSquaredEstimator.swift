@@ -12,16 +12,21 @@
 /// - `PM`: Paule–Mandel, the root of Q(τ²) = k − p; `PMM`: median-unbiased, Q(τ²) = χ²₀.₅(k − p).
 /// - `GENQ`: generalized Q with weights aᵢ (default 1/vᵢ), τ² = (Qₐ − tr(PₐV)) / tr Pₐ
 ///   (DerSimonian & Kacker 2007); the pooled estimate then uses the weights aᵢ with a sandwich variance.
+/// - `GENQM`: the median-unbiased generalized Q estimator (Jackson 2013): the τ² at which the observed
+///   Qₐ is the median of its exact distribution (`GeneralizedQ`); pooled estimate as for `GENQ`.
 ///
 /// Negative moment estimates are truncated at 0, as metafor does.
 public enum TauSquaredEstimator: String, Sendable, Codable, CaseIterable, Hashable {
-    case EE, FE, DL, HE, HS, HSk, SJ, ML, REML, EB, PM, PMM, GENQ
+    case EE, FE, DL, HE, HS, HSk, SJ, ML, REML, EB, PM, PMM, GENQ, GENQM
 
     /// True for the equal/common-effect models (τ² fixed at 0).
     public var isEqualEffects: Bool { self == .EE || self == .FE }
 
     /// True for the estimators that iterate (and so report iterations and can fail to converge).
-    public var isIterative: Bool { [.ML, .REML, .EB, .PM, .PMM].contains(self) }
+    public var isIterative: Bool { [.ML, .REML, .EB, .PM, .PMM, .GENQM].contains(self) }
+
+    /// True for the generalized-Q estimators, whose pooled estimate uses the fixed weights aᵢ.
+    public var usesGeneralizedQWeights: Bool { self == .GENQ || self == .GENQM }
 }
 
 /// How the pooled estimate is tested and its interval built (metafor's `test`).

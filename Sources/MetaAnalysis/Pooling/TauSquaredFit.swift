@@ -68,16 +68,24 @@ struct TauSquaredEstimation {
             let tau2 = max(0, (rss - kp) / trP)
             let se = (1 / (trP * trP) * (2 * kp + 4 * tau2 * trP + 2 * tau2 * tau2 * proj.weightedSquaredSum())).squareRoot()
             return TauSquaredFit(tau2: tau2, standardError: se, convergence: closed)
-        case .GENQ:
+        case .GENQ, .GENQM:
             let a = genqWeights ?? v.map { 1 / $0 }
             let proj = try WeightedProjection(weights: a, design: x)
             let rss = proj.quadratic(ymc)
             let trP = proj.trace
             let trPV = proj.traceTimesDiagonal(v)
-            let tau2 = max(0, (rss - trPV) / trP)
+            var tau2 = max(0, (rss - trPV) / trP)
+            var convergence = closed
+            if estimator == .GENQM {
+                // metafor evaluates the generalized Q at the centred y (Ymc), as here.
+                let (root, evaluations) = try GeneralizedQ(yi: ymc, vi: v, design: x, weights: a, control: control)
+                    .medianUnbiasedTau2(upper: control.tau2Max ?? defaultTau2Max)
+                tau2 = root
+                convergence = Convergence(converged: true, iterations: evaluations, lastChange: nil)
+            }
             let se = (1 / (trP * trP) * (2 * proj.weightedSquaredSum(u: v, v: v)
                 + 4 * tau2 * proj.weightedSquaredSum(v: v) + 2 * tau2 * tau2 * proj.weightedSquaredSum())).squareRoot()
-            return TauSquaredFit(tau2: tau2, standardError: se, convergence: closed)
+            return TauSquaredFit(tau2: tau2, standardError: se, convergence: convergence)
         case .SJ:
             let tau20 = ymc.reduce(0) { $0 + $1 * $1 } / Double(k)
             let proj = try WeightedProjection(weights: v.map { 1 / ($0 + tau20) }, design: x)
