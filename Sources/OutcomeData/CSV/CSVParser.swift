@@ -21,7 +21,6 @@ struct CSVParser {
     private(set) var issues: [InputIssue] = []
     private var header: [String]?
     private var headerLine = 0
-    private var rows: [CSVRow] = []
     private var scratch: [UInt8] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, source: String) {
@@ -31,18 +30,49 @@ struct CSVParser {
         start = bytes.count >= 3 && bytes[0] == bom[0] && bytes[1] == bom[1] && bytes[2] == bom[2] ? 3 : 0
     }
 
+    /// A parser for bytes that continue a file whose header was already read: every non-blank record
+    /// is a data row of `header`'s columns (`survmeta batch` parses its blocks this way).
+    init(bytes: UnsafeBufferPointer<UInt8>, source: String, header: [String]) {
+        self.init(bytes: bytes, source: source)
+        self.header = header
+    }
+
+    /// The data rows of a parser made with `init(bytes:source:header:)` (line 1 = the first byte's
+    /// line), or every problem found.
+    mutating func dataRows() throws -> [CSVRow] {
+        var rows: [CSVRow] = []
+        parseRecords(header: { _, _ in }, row: { rows.append($0) })
+        if !issues.isEmpty { throw InputErrors(issues) }
+        return rows
+    }
+
     /// Parses the whole buffer; returns the table, or throws every problem found.
     mutating func run() throws -> CSVTable {
-        parseRecords()
+        var rows: [CSVRow] = []
+        let table = try run(header: { _ in }, row: { rows.append($0) })
+        return CSVTable(source: source, header: table.header, rows: rows, headerLine: headerLine)
+    }
+
+    /// Parses the whole buffer, handing each data row to `row` (in file order, never kept) once
+    /// `header` has been given the header as a table without rows. Returns that table, or throws every
+    /// problem found (rows with problems are not handed on).
+    mutating func run(header: (CSVTable) -> Void, row: (CSVRow) -> Void) throws -> CSVTable {
+        var table: CSVTable?
+        let source = source
+        parseRecords { names, line in
+            let t = CSVTable(source: source, header: names, rows: [], headerLine: line)
+            table = t
+            header(t)
+        } row: { row($0) }
         if !issues.isEmpty { throw InputErrors(issues) }
-        guard let header else {
+        guard let table else {
             // parseRecords reports empty and blank-only files; this is an internal invariant.
             preconditionFailure("CSV parser finished without a header and without issues")
         }
-        return CSVTable(source: source, header: header, rows: rows, headerLine: headerLine)
+        return table
     }
 
-    private mutating func parseRecords() {
+    private mutating func parseRecords(header onHeader: ([String], Int) -> Void, row onRow: (CSVRow) -> Void) {
         let n = bytes.count
         guard n > start else {
             issues.append(InputIssue(file: source, problem: "the file is empty",
@@ -99,8 +129,9 @@ struct CSVParser {
             if cells.allSatisfy(\.isEmpty) { continue }
             if header == nil {
                 if !acceptHeader(cells, line: recordLine) { return }
-            } else {
-                acceptRow(cells, line: recordLine, cellLines: cellLines)
+                onHeader(cells, recordLine)
+            } else if let row = acceptRow(cells, line: recordLine, cellLines: cellLines) {
+                onRow(row)
             }
         }
         if header == nil {
@@ -239,7 +270,7 @@ struct CSVParser {
         return true
     }
 
-    private mutating func acceptRow(_ cells: [String], line: Int, cellLines: [Int]?) {
+    private mutating func acceptRow(_ cells: [String], line: Int, cellLines: [Int]?) -> CSVRow? {
         let expected = header?.count ?? 0
         guard cells.count == expected else {
             let hint: String
@@ -258,8 +289,8 @@ struct CSVParser {
                 expected: "\(expected) cell\(expected == 1 ? "" : "s"), one per header column "
                     + "(\(header?.joined(separator: ",") ?? ""))",
                 hint: hint))
-            return
+            return nil
         }
-        rows.append(CSVRow(line: line, cells: cells, cellLines: cellLines))
+        return CSVRow(line: line, cells: cells, cellLines: cellLines)
     }
 }

@@ -14,9 +14,31 @@ public enum CSVReader {
     /// Reads and parses the file at `path`; `"-"` reads standard input (named `"<stdin>"` in messages).
     /// Throws `InputErrors`, also when the file cannot be read.
     public static func read(path: String) throws -> CSVTable {
+        let (data, source) = try contents(of: path)
+        return try parse(data, source: source)
+    }
+
+    /// Reads the file at `path` (`"-"`: standard input) row by row without keeping the rows, for
+    /// files too large to hold as a `CSVTable` (a `String` per cell): `header` is called once with the
+    /// header as a table without rows (for `columnIndex`, `number`, `issue`), then `row` with every
+    /// data row in file order. The checks are those of `read(path:)`; its `InputErrors` are thrown
+    /// after the whole file has been read, and rows with problems are not handed on.
+    /// Returns the header table.
+    @discardableResult
+    public static func forEachRow(path: String, header: (CSVTable) -> Void, row: (CSVRow) -> Void) throws -> CSVTable {
+        let (data, source) = try contents(of: path)
+        return try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            if let issue = notText(bytes, source: source) { throw InputErrors(issue) }
+            var parser = CSVParser(bytes: bytes, source: source)
+            return try parser.run(header: header, row: row)
+        }
+    }
+
+    /// The bytes of `path` (`"-"`: standard input) and the name messages use for it.
+    static func contents(of path: String) throws -> (Data, String) {
         if path == "-" {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            return try parse(data, source: "<stdin>")
+            return (FileHandle.standardInput.readDataToEndOfFile(), "<stdin>")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -27,14 +49,12 @@ public enum CSVReader {
         if isDirectory.boolValue {
             throw InputErrors(InputIssue(file: path, problem: "this is a directory", expected: "the path of a CSV file"))
         }
-        let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+            return (try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe), path)
         } catch {
             throw InputErrors(InputIssue(file: path, problem: "the file cannot be read (\(error.localizedDescription))",
                                          expected: "a readable CSV file", hint: "check its permissions"))
         }
-        return try parse(data, source: path)
     }
 
     /// Parses CSV bytes; `source` names the input in messages. Throws `InputErrors`.

@@ -44,6 +44,8 @@ public struct CSVTable: Sendable, Equatable {
     public let headerLine: Int
     /// Lower-cased name → column index.
     private let index: [String: Int]
+    /// The lower-cased name of each column, for a linear search that beats hashing on short headers.
+    private let keys: [String]
 
     public init(source: String, header: [String], rows: [CSVRow], headerLine: Int = 1) {
         self.source = source
@@ -51,11 +53,24 @@ public struct CSVTable: Sendable, Equatable {
         self.rows = rows
         self.headerLine = headerLine
         var index: [String: Int] = [:]
-        for (i, name) in header.enumerated() {
-            let key = CSVTable.key(name)
-            if index[key] == nil { index[key] = i }
-        }
+        let keys = header.map(CSVTable.key)
+        for (i, key) in keys.enumerated() where index[key] == nil { index[key] = i }
         self.index = index
+        self.keys = keys
+    }
+
+    /// The same table with other rows (the header, its index and the source are shared).
+    func replacingRows(_ rows: [CSVRow]) -> CSVTable {
+        CSVTable(source: source, header: header, rows: rows, headerLine: headerLine, index: index, keys: keys)
+    }
+
+    private init(source: String, header: [String], rows: [CSVRow], headerLine: Int, index: [String: Int], keys: [String]) {
+        self.source = source
+        self.header = header
+        self.rows = rows
+        self.headerLine = headerLine
+        self.index = index
+        self.keys = keys
     }
 
     /// The normalized form under which a column name is looked up.
@@ -65,7 +80,13 @@ public struct CSVTable: Sendable, Equatable {
 
     /// The 0-based index of the column named `name` (case-insensitive, trimmed), or nil.
     public func columnIndex(_ name: String) -> Int? {
-        index[name] ?? index[CSVTable.key(name)]  // the first lookup spares the common lower-case name a copy
+        if keys.count <= 16 {
+            // Loaders look names up per cell: comparing a few short strings is cheaper than hashing one.
+            if let i = keys.firstIndex(of: name) { return i }
+            let key = CSVTable.key(name)
+            return key == name ? nil : keys.firstIndex(of: key)
+        }
+        return index[name] ?? index[CSVTable.key(name)]  // the first lookup spares the common lower-case name a copy
     }
 
     /// Whether the header has a column named `name` (case-insensitive, trimmed).

@@ -48,70 +48,29 @@ public struct StudyTable: Sendable, Equatable {
     /// With a proportion `measure` (PLO, PFT, PAS, PLN, PR), rows with `events,n` are transformed by
     /// metafor's `escalc` rules; that set is then preferred over the others.
     public static func load(_ table: CSVTable, proportionMeasure: EffectMeasure? = nil) throws -> StudyTable {
-        var sets = columnSets
-        if let measure = proportionMeasure, measure.isProportion { sets.insert((.proportion, ["events", "n"]), at: 0) }
-        let available = sets.filter { set in set.1.allSatisfy(table.hasColumn) }
-        if available.isEmpty {
-            // Report the missing columns of the set the header comes closest to (with "did you mean"),
-            // and list every set the file could use.
-            let closest = sets.min { a, b in
-                a.1.filter { !table.hasColumn($0) }.count < b.1.filter { !table.hasColumn($0) }.count
-            }!
-            let names = sets.map { $0.1.joined(separator: ",") }.joined(separator: " | ")
-            do {
-                try table.require(closest.1)
-            } catch let errors as InputErrors {
-                throw InputErrors(errors.issues.map { issue in
-                    var i = issue
-                    i.hint = (i.hint.map { $0 + "; " } ?? "") + "a study row needs one of: " + names
-                    return i
-                })
-            }
-        }
-        try table.require([], minimumRows: 1)
-        let moderatorColumns = table.header.filter { !reservedColumns.contains($0.lowercased().trimmingCharacters(in: .whitespaces)) }
-        var issues: [InputIssue] = []
-        var records: [StudyRecord] = []
-        var labels: [String: Int] = [:]
-        for (n, row) in table.rows.enumerated() {
-            let label = table.text(row, "study") ?? "row \(n + 1)"
-            if table.hasColumn("study"), table.text(row, "study") == nil {
-                issues.append(table.issue(row, "study", value: "", problem: "is empty", expected: "a study label"))
-            }
-            if let previous = labels[label] {
-                issues.append(table.issue(row, "study", value: label, problem: "repeats the label of line \(previous)",
-                                          expected: "a label unique to each study"))
-            }
-            labels[label] = row.line
-            guard let (conversion, _) = available.first(where: { set in set.1.allSatisfy { !table.isMissing(row, $0) } }) else {
-                // Name the empty cells of the set this row fills most of (the first set on a tie).
-                let best = available.max { a, b in
-                    a.1.filter { !table.isMissing(row, $0) }.count < b.1.filter { !table.isMissing(row, $0) }.count
-                }!
-                for column in best.1 where table.isMissing(row, column) {
-                    _ = table.number(row, column, issues: &issues, required: true,
-                                     expected: available.count > 1 ? "a number (or fill another column set: \(available.map { $0.1.joined(separator: ",") }.joined(separator: " | ")))" : "a number")
-                }
-                continue
-            }
-            var rowIssues: [InputIssue] = []
-            if let converted = convert(table, row, label: label, conversion, measure: proportionMeasure, issues: &rowIssues) {
-                var moderators: [String: String?] = [:]
-                for column in moderatorColumns {
-                    let t = table.text(row, column)
-                    moderators[column] = (t == nil || table.isMissing(row, column)) ? nil : t
-                }
-                if rowIssues.isEmpty {
-                    records.append(StudyRecord(label: label, line: row.line, converted: converted, moderators: moderators))
-                }
-            }
-            issues += rowIssues
-        }
-        if !issues.isEmpty { throw InputErrors(issues) }
-        return StudyTable(source: table.source, records: records, moderatorColumns: moderatorColumns)
+        try load(table, proportionMeasure: proportionMeasure, moderators: true)
     }
 
-    private static func convert(_ t: CSVTable, _ row: CSVRow, label: String, _ conversion: EffectConversion,
+    /// `load(_:proportionMeasure:)`, leaving `moderators` empty unless asked for (`survmeta batch`
+    /// does not use them, and a dictionary per study is most of the cost of a small analysis).
+    static func load(_ table: CSVTable, proportionMeasure: EffectMeasure?, moderators: Bool) throws -> StudyTable {
+        try load(table, layout: StudyRowLoader.Layout(header: table, proportionMeasure: proportionMeasure), moderators: moderators)
+    }
+
+    /// `load` with the header's layout computed beforehand (`layout.table` has `table`'s header).
+    static func load(_ table: CSVTable, layout: StudyRowLoader.Layout, moderators: Bool) throws -> StudyTable {
+        var loader = StudyRowLoader(layout: layout, moderators: moderators)
+        try loader.checkColumns(rowCount: table.rows.count)
+        var records: [StudyRecord] = []
+        records.reserveCapacity(table.rows.count)
+        for row in table.rows {
+            if let record = loader.load(row) { records.append(record) }
+        }
+        if !loader.issues.isEmpty { throw InputErrors(loader.issues) }
+        return StudyTable(source: table.source, records: records, moderatorColumns: loader.moderatorColumns)
+    }
+
+    static func convert(_ t: CSVTable, _ row: CSVRow, label: String, _ conversion: EffectConversion,
                                 measure: EffectMeasure?, issues: inout [InputIssue]) -> ConvertedEffect? {
         var notes: [String] = []
         func positive(_ column: String, _ what: String) -> Double? {

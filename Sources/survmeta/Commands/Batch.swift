@@ -78,26 +78,23 @@ struct Batch: ParsableCommand {
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let bar = ProgressBar("batch")
         var fitted = 0
-        while let block = try reader.nextBlock() {
+        while let block = try reader.nextBlock(workers: workers) {
             if !started {
                 // The header goes out only once the first block has parsed, so bad input writes nothing.
                 sink.write(format == .csv ? CSVFormat.line(BatchRow.header) : "[")
                 started = true
             }
-            let mine = block.filter { shard?.owns($0.ordinal) ?? true }
-            let rows = Batch.fitAll(mine, fitter: fitter, workers: workers)
-            var text = ""
-            for row in rows {
-                if row.fit == nil { failures += 1 }
-                if format == .csv {
-                    text += row.csvLine
-                } else {
-                    text += (first ? "\n" : ",\n") + row.json.serialized(pretty: false)
-                    first = false
+            let mine = shard.map { s in block.filter { s.owns($0.ordinal) } } ?? block
+            let (chunks, failed) = Batch.fitAll(mine, fitter: fitter, workers: workers, json: format == .json)
+            failures += failed
+            for text in chunks where !text.bytes.isEmpty {
+                text.bytes.withUnsafeBufferPointer { b in
+                    // JSON rows come as ",\n{…}"; the first row of the array has no comma.
+                    sink.write(bytes: first && format == .json ? UnsafeBufferPointer(rebasing: b[1...]) : b)
                 }
+                first = false
             }
-            sink.write(text)
-            fitted += rows.count
+            fitted += mine.count
             bar.count(fitted, unit: "analyses")
         }
         bar.finish(fitted, unit: "analyses")
@@ -109,25 +106,41 @@ struct Batch: ParsableCommand {
         }
     }
 
-    /// Fits each analysis on `workers` threads; the result order is the input order.
-    static func fitAll(_ analyses: [BatchAnalysis], fitter: RandomEffectsModel, workers: Int) -> [BatchRow] {
-        var rows = [BatchRow?](repeating: nil, count: analyses.count)
+    /// Fits each analysis on `workers` threads and formats its output row (CSV line, or ",\n" and the
+    /// compact JSON object); returns the text in input order, in chunks, and the number of failures.
+    static func fitAll(_ analyses: [BatchAnalysis], fitter: RandomEffectsModel, workers: Int, json: Bool) -> ([TextSink], Int) {
         let chunk = max(1, analyses.count / (workers * 8))
         let chunks = (analyses.count + chunk - 1) / chunk
-        rows.withUnsafeMutableBufferPointer { buffer in
-            let out = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for i in (c * chunk)..<min(analyses.count, (c + 1) * chunk) {
-                    let a = analyses[i]
-                    do {
-                        out[i] = BatchRow(id: a.id, fit: try fitter.fit(a.studies.effects), error: nil)
-                    } catch {
-                        out[i] = BatchRow(id: a.id, fit: nil, error: CommandRunner.describe(error)?.1 ?? String(describing: error))
+        var texts = [TextSink?](repeating: nil, count: chunks)
+        var failures = [Int](repeating: 0, count: chunks)
+        texts.withUnsafeMutableBufferPointer { texts in
+            failures.withUnsafeMutableBufferPointer { failures in
+                let (texts, failures) = (texts, failures)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let out = TextSink()
+                    var failed = 0
+                    for i in (c * chunk)..<min(analyses.count, (c + 1) * chunk) {
+                        let a = analyses[i]
+                        let row: BatchRow
+                        do {
+                            row = BatchRow(id: a.id, fit: try fitter.fit(a.studies.effects), error: nil)
+                        } catch {
+                            row = BatchRow(id: a.id, fit: nil, error: CommandRunner.describe(error)?.1 ?? String(describing: error))
+                            failed += 1
+                        }
+                        if json {
+                            out.write(",\n")
+                            row.writeJSON(to: out)
+                        } else {
+                            row.writeCSV(to: out)
+                        }
                     }
+                    texts[c] = out
+                    failures[c] = failed
                 }
             }
         }
-        return rows.map { $0! }
+        return (texts.map { $0! }, failures.reduce(0, +))
     }
 }
 
@@ -155,6 +168,8 @@ final class BatchSink {
     }
 
     func write(_ text: String) { handle.write(Data(text.utf8)) }
+
+    func write(bytes: UnsafeBufferPointer<UInt8>) { handle.write(Data(buffer: bytes)) }
 
     func commit() throws {
         guard let path, let temporary else { return }
