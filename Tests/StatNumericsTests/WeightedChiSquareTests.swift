@@ -108,12 +108,27 @@ struct WeightedChiSquarePoint: CustomTestStringConvertible {
         }
     }
 
+    /// Far in a tail the Chernoff bound settles it: the true tails here are below 1e-30.
+    @Test func negligibleTailsByChernoffBound() throws {
+        let above = try WeightedChiSquare(weights: [1, 1, 1, 2]).tails(at: 1e5)
+        #expect(above == .init(lower: 1, upper: 0, terms: 0))
+        #expect(ChiSquared(df: 4).sf(1e5 / 2) < 1e-40)        // Q ≤ 2·χ²(4)
+        let below = try WeightedChiSquare(weights: Array(repeating: 1e4, count: 50) + [1]).tails(at: 1e4)
+        #expect(below == .init(lower: 0, upper: 1, terms: 0))
+        #expect(ChiSquared(df: 50).cdf(1) < 1e-30)            // Q ≥ 1e4·χ²(50)
+        // Near the mean the bound is useless and the series runs (q/β = 3,000 > 2,000).
+        let near = try WeightedChiSquare(weights: Array(repeating: 1, count: 3000) + [1.5]).tails(at: 3001.5)
+        #expect(near.terms > 0 && near.lower > 0.45 && near.lower < 0.55)
+    }
+
     /// Many weights far above the smallest: a₀ underflows, and the scaled series must still sum to 1.
+    /// (About 10,000 terms are needed, beyond the default cap, hence `maxTerms`.)
     @Test func underflowingLeadingTerm() throws {
         let weights = Array(repeating: 50.0, count: 400) + [1.0]
         let d = try WeightedChiSquare(weights: weights)
         let mean = weights.reduce(0, +)
-        let t = try d.tails(at: mean)
+        let t = try d.tails(at: mean, maxTerms: 40_000)
+        #expect(t.terms > 10_000)
         #expect(abs(t.lower + t.upper - 1) < 1e-12)
         // Q ≈ 50·χ²(400) + χ²(1): the normal approximation puts P(Q ≤ mean) a little above ½.
         #expect(t.lower > 0.5 && t.lower < 0.56)

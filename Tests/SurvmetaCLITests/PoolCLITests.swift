@@ -36,6 +36,31 @@ struct PoolCLITests {
         #expect(isClose(weights.reduce(0, +), 100, rel: 1e-12))
     }
 
+    /// `--tau2-ci genq`: the Biggerstaff–Jackson interval of a DerSimonian–Laird pool equals metafor's
+    /// confint(type = "GENQ") on the GENQ fit with weights 1/v (`genq.csv`, `genq_fixtures.R`); the
+    /// default stays Q-profile and says so.
+    @Test func generalizedQInterval() throws {
+        let bcg = Self.metafor.appendingPathComponent("datasets/bcg.csv").path
+        let r = try runSurvmeta(["pool", bcg, "--method", "DL", "--tau2-ci", "genq", "--format", "json"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        let j = try Self.json(r.stdout)
+        let t = try FixtureTable(contentsOf: Self.metafor.appendingPathComponent("genq.csv"))
+        let row = try #require((0..<t.rows.count).first {
+            t.record($0)["dataset"] == "bcg" && t.record($0)["scheme"] == "inv_v" && t.record($0)["method"] == "GENQ" && t.double($0, "level") == 0.95
+        })
+        #expect(j["tau2_ci_method"] as? String == "genq")
+        for field in ["tau2", "tau2_ci_low", "tau2_ci_high", "i2_ci_low", "i2_ci_high", "h2_ci_low", "h2_ci_high"] {
+            let ours = (j[field] as? NSNumber)?.doubleValue
+            #expect(isClose(ours, t.double(row, field), rel: 1e-8), "\(field): \(String(describing: ours))")
+        }
+        let table = try runSurvmeta(["pool", bcg, "--method", "DL", "--tau2-ci", "genq"])
+        #expect(table.stdout.contains("generalized Q, Biggerstaff–Jackson"))
+        let plain = try runSurvmeta(["pool", bcg, "--method", "DL", "--format", "json"])
+        #expect(try Self.json(plain.stdout)["tau2_ci_method"] as? String == "qprofile")
+        let bad = try runSurvmeta(["pool", bcg, "--tau2-ci", "exact"])
+        #expect(bad.exitCode == 2)
+    }
+
     @Test func hazardRatiosGetBackTransformedAndUndefinedIsNull() throws {
         let csv = "study,hr,ci_low,ci_high\nPROMID,0.34,0.20,0.59\nCLARINET,0.47,0.30,0.73\n"
         let r = try runSurvmeta(["pool", "-", "--method", "EE", "--format", "json"], stdin: csv)

@@ -18,9 +18,12 @@ import Foundation
 /// precision. Terms are added until R < `tolerance` (default 1e-17). The weights aₖ are carried with a
 /// common scale factor, so a₀ may underflow (many weights far above the smallest) without harm.
 ///
-/// Cost: O(K·(n + K)) for K terms, where K grows like q/(2β): quick when the weights are of one order
-/// of magnitude, slow when the smallest weight is far below the largest. A series that has not
-/// converged after `maxTerms` terms throws `NumericalError` instead of returning a truncated value.
+/// Cost: O(K·(n + K)) for K terms, where K grows like q/(2β). Far in either tail (q/β > 2,000) a
+/// Chernoff bound is tried first — P(Q > q) ≤ min_s e^{−sq} Πⱼ(1 − 2sλⱼ)^{−1/2} above the mean,
+/// P(Q ≤ q) ≤ min_s e^{sq} Πⱼ(1 + 2sλⱼ)^{−1/2} below it — and when it is under `tolerance` that tail is
+/// returned as 0 (exact to the same tolerance as the series). Otherwise the series runs; one that has
+/// not converged after `maxTerms` terms (the weights spread over several orders of magnitude and q
+/// far above the smallest) throws `NumericalError` instead of returning a truncated value.
 public struct WeightedChiSquare: Sendable, Equatable {
     /// The weights λⱼ (all > 0).
     public let weights: [Double]
@@ -49,7 +52,7 @@ public struct WeightedChiSquare: Sendable, Equatable {
     public func sf(_ q: Double) throws -> Double { try tails(at: q).upper }
 
     /// Both tails at q by Ruben's series (see the type's documentation).
-    public func tails(at q: Double, tolerance: Double = 1e-17, maxTerms: Int = 200_000) throws -> Tails {
+    public func tails(at q: Double, tolerance: Double = 1e-17, maxTerms: Int = 10_000) throws -> Tails {
         guard !q.isNaN else { throw DomainError(routine: "WeightedChiSquare", "the point q is NaN") }
         if q <= 0 { return Tails(lower: 0, upper: 1, terms: 0) }
         if q.isInfinite { return Tails(lower: 1, upper: 0, terms: 0) }
@@ -63,6 +66,7 @@ public struct WeightedChiSquare: Sendable, Equatable {
             let g = 1 - beta / lambda
             if g > 0 { gammas.append(g) }
         }
+        if y > 2_000, let tail = try negligibleTail(at: q, tolerance: tolerance) { return tail }
         // Equal weights: Q = β·χ²(n) exactly.
         if gammas.isEmpty {
             let t = SpecialFunctions.incompleteGamma(0.5 * n, 0.5 * y)
@@ -122,5 +126,29 @@ public struct WeightedChiSquare: Sendable, Equatable {
         let scale = exp(logScale)
         let rest = max(0, 1 - scale * mass)
         return Tails(lower: min(1, lower * scale), upper: min(1, upper * scale + rest), terms: k)
+    }
+
+    /// The tails when the Chernoff bound puts the one on q's far side below `tolerance`, else nil.
+    func negligibleTail(at q: Double, tolerance: Double) throws -> Tails? {
+        let mean = weights.reduce(0, +)
+        let logTolerance = log(tolerance)
+        if q > mean {
+            // log P(Q > q) ≤ −sq − ½ Σ log(1 − 2sλ), 0 < s < 1/(2λmax); s = t/(2λmax).
+            let top = 2 * weights.max()!
+            let best = try Minimization.brent(in: 0...(1 - 1e-12), tolerance: 1e-8) { t in
+                let s = t / top
+                return -s * q - 0.5 * weights.reduce(0) { $0 + log1p(-2 * s * $1) }
+            }
+            return best.value < logTolerance ? Tails(lower: 1, upper: 0, terms: 0) : nil
+        }
+        if q < mean {
+            // log P(Q ≤ q) ≤ sq − ½ Σ log(1 + 2sλ), s > 0, minimized below n/(2q).
+            let n = Double(weights.count)
+            let best = try Minimization.brent(in: 0...(n / (2 * q)), tolerance: 1e-8 * n / q) { s in
+                s * q - 0.5 * weights.reduce(0) { $0 + log1p(2 * s * $1) }
+            }
+            return best.value < logTolerance ? Tails(lower: 0, upper: 1, terms: 0) : nil
+        }
+        return nil
     }
 }

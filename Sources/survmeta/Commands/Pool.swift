@@ -24,6 +24,9 @@ struct Pool: ParsableCommand {
     @Option(help: "Prediction interval: metafor (default) or higgins (t with k − 2 df).")
     var pi: PredictionIntervalKind = .metafor
 
+    @Option(name: .customLong("tau2-ci"), help: "Interval for τ², I², H²: qprofile (default; metafor's confint) or genq (Biggerstaff–Jackson: the DerSimonian–Laird Q against its exact distribution; metafor's confint(type = \"GENQ\")).")
+    var tau2CI: HeterogeneityIntervalMethod = .qProfile
+
     @Option(help: "Analysis scale: GEN, HR (log HR in, HR shown), or a proportion measure for events,n rows. Default: HR when every row gives a hazard ratio, else GEN.")
     var measure: EffectMeasure?
 
@@ -43,16 +46,25 @@ struct Pool: ParsableCommand {
     }
 
     func run() throws {
-        let table = try CSVReader.read(path: file)
-        if glmm { return try runGLMM(table) }
-        let studies = try StudyTable.load(table, proportionMeasure: measure)
+        if glmm { return try runGLMM(try CSVReader.read(path: file)) }
+        // Read column-wise and write as produced: at 100,000 studies neither the rows nor the output
+        // text are ever held whole (cli-contract: same bytes as building them).
+        let studies = try StudyColumns.read(path: file, proportionMeasure: measure, harmonicMeanColumn: measure == .PFT ? "n" : nil)
         let fit = try RandomEffectsModel(estimator: model.method, test: model.test, level: model.level,
-                                         predictionInterval: pi, control: model.control).fit(studies.effects)
-        let report = PoolReport(fit: fit, measure: resolvedMeasure(studies), conversions: studies.records.map(\.converted.conversion),
-                                studyNotes: Dictionary(studies.records.map { ($0.label, $0.converted.notes) }, uniquingKeysWith: +),
-                                harmonicMeanN: harmonicMeanN(table, studies))
+                                         predictionInterval: pi, control: model.control, tau2Interval: tau2CI).fit(studies.effects)
+        let report = PoolReport(fit: fit, measure: resolvedMeasure(studies.conversions), conversions: studies.conversions,
+                                studyNotes: studies.notes, harmonicMeanN: studies.harmonicMean)
         try plot.write(ForestPlot(report: report, title: "Pooled analysis: \(URL(fileURLWithPath: file).lastPathComponent)", level: model.level).rendered())
-        try output.target.write(PoolRendering.render(report, format: output.format))
+        try StreamedOutput.write(to: output.target) { sink in
+            switch output.format {
+            case .json:
+                report.writeJSON(to: sink, trailer: RunContext.record.map { [("record", $0.json)] } ?? [])
+                sink.write("\n")
+            case .table: report.writeTable(to: sink)
+            case .md: report.writeMarkdown(to: sink)
+            case .csv: report.writeCSV(to: sink)
+            }
+        }
     }
 
     private func runGLMM(_ table: CSVTable) throws {
@@ -73,18 +85,9 @@ struct Pool: ParsableCommand {
         try output.target.write(text)
     }
 
-    private func resolvedMeasure(_ studies: StudyTable) -> EffectMeasure {
+    private func resolvedMeasure(_ conversions: [EffectConversion]) -> EffectMeasure {
         if let measure { return measure }
         let hrConversions: Set<EffectConversion> = [.hazardRatioCI, .logHazardRatioSE, .hazardRatioP, .observedMinusExpected, .hazardRatioEvents]
-        return studies.records.allSatisfy { hrConversions.contains($0.converted.conversion) } ? .HR : .GEN
+        return conversions.allSatisfy { hrConversions.contains($0) } ? .HR : .GEN
     }
-
-    private func harmonicMeanN(_ table: CSVTable, _ studies: StudyTable) -> Double? {
-        guard measure == .PFT else { return nil }
-        var issues: [InputIssue] = []
-        let ns = table.rows.compactMap { table.number($0, "n", issues: &issues, required: false) }
-        guard !ns.isEmpty else { return nil }
-        return Double(ns.count) / ns.reduce(0) { $0 + 1 / $1 }
-    }
-
 }

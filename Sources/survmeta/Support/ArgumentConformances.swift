@@ -5,6 +5,7 @@ import MetaAnalysis
 extension TauSquaredEstimator: ExpressibleByArgument {}
 extension InferenceTest: ExpressibleByArgument {}
 extension PredictionIntervalKind: ExpressibleByArgument {}
+extension HeterogeneityIntervalMethod: ExpressibleByArgument {}
 extension EffectMeasure: ExpressibleByArgument {}
 
 /// The output formats every analysis command offers.
