@@ -12,9 +12,15 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 let shared = root.deletingLastPathComponent().appendingPathComponent("shared/bench")
 let workloads = Workloads(folder: shared)
 let quick = CommandLine.arguments.contains("--quick")
+/// `--only SUBSTRING`: run just the workloads whose name contains SUBSTRING (case-insensitive).
+let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap { i in
+    i + 1 < CommandLine.arguments.count ? CommandLine.arguments[i + 1].lowercased() : nil
+}
+func selected(_ name: String) -> Bool { only.map { name.lowercased().contains($0) } ?? true }
 var results: [(Measurement, Comparison)] = []
 
 func run(_ name: String, r: (String, Int)? = nil, _ body: () throws -> Void) rethrows {
+    guard selected(name) else { return }
     let m = try measure(name, minTime: quick ? 0.2 : 1.0, body)
     results.append((m, Comparison(workload: name, rTask: r?.0, rK: r?.1)))
     FileHandle.standardError.write(Data("  \(name): \(seconds(m.median))\n".utf8))
@@ -78,7 +84,7 @@ for (folder, curveFile, riskFile, percent) in [("IPDfromKM", "Radiationdata_radi
 let binary = root.appendingPathComponent(".build/release/survmeta")
 var processRows: [(String, Double, Int)] = []
 if FileManager.default.isExecutableFile(atPath: binary.path) {
-    for (file, k) in [("bench_k1000.csv", 1000), ("bench_k100000.csv", 100000)] {
+    for (file, k) in [("bench_k1000.csv", 1000), ("bench_k100000.csv", 100000)] where selected("survmeta pool REML k=\(k) (whole process)") {
         var times: [Double] = []
         var peak = 0
         for _ in 0..<(quick ? 2 : 5) {
@@ -117,10 +123,13 @@ for (name, t, peak) in processRows {
 }
 print(table)
 
-let resultsDir = root.appendingPathComponent("Benchmarks/results")
-try FileManager.default.createDirectory(at: resultsDir, withIntermediateDirectories: true)
-let data = try JSONSerialization.data(withJSONObject: ["results": json], options: [.prettyPrinted, .sortedKeys])
-try data.write(to: resultsDir.appendingPathComponent("latest.json"))
+// A filtered run (--only) leaves latest.json as the last full run wrote it.
+if only == nil {
+    let resultsDir = root.appendingPathComponent("Benchmarks/results")
+    try FileManager.default.createDirectory(at: resultsDir, withIntermediateDirectories: true)
+    let data = try JSONSerialization.data(withJSONObject: ["results": json], options: [.prettyPrinted, .sortedKeys])
+    try data.write(to: resultsDir.appendingPathComponent("latest.json"))
+}
 
 // Regressions against the committed baseline (more than 1.5× slower is flagged).
 if let base = try? JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("Benchmarks/baseline.json"))) as? [String: Any],

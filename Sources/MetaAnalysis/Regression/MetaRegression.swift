@@ -17,21 +17,12 @@ import StatNumerics
 /// moderators on very different scales (years beside proportions) cost no accuracy.
 /// QM is the Wald χ² of the moderator coefficients for test `z`, the F statistic (χ²/m, with m and
 /// k − p df) for `t`, `knha` and `adhoc`; all on the analysis scale of `yi`.
-public struct MetaRegression: Sendable, Equatable {
-    public var estimator: TauSquaredEstimator
-    public var test: InferenceTest
-    public var level: Double
-    public var control: ModelControl
+public struct MetaRegression: FitConfigured, Sendable, Equatable {
+    public var settings: FitSettings
 
-    public init(estimator: TauSquaredEstimator = .REML, test: InferenceTest = .z, level: Double = 0.95,
-                control: ModelControl = .default) {
-        self.estimator = estimator
-        self.test = test
-        self.level = level
-        self.control = control
+    public init(settings: FitSettings) {
+        self.settings = settings
     }
-
-    var model: MixedEffectsModel { MixedEffectsModel(estimator: estimator, test: test, level: level, control: control) }
 
     /// Fits the meta-regression.
     /// - Parameters:
@@ -50,19 +41,19 @@ public struct MetaRegression: Sendable, Equatable {
         try MetaRegression.checkDesign(design, names: names, routine: routine)
         let interceptOnly = p == 1 && names[0] == "intrcpt"
         if !(interceptOnly && k == 1) {
-            let needed = estimator.isEqualEffects ? p : p + 1
+            let needed = settings.estimator.isEqualEffects ? p : p + 1
             if k < needed {
-                throw DomainError(routine: routine, "\(p) coefficient\(p == 1 ? "" : "s")\(estimator.isEqualEffects ? "" : " and τ²") cannot be estimated from \(k) stud\(k == 1 ? "y" : "ies") (metafor: \"Number of parameters to be estimated is larger than the number of observations\"); use fewer moderators or more studies")
+                throw DomainError(routine: routine, "\(p) coefficient\(p == 1 ? "" : "s")\(settings.estimator.isEqualEffects ? "" : " and τ²") cannot be estimated from \(k) stud\(k == 1 ? "y" : "ies") (metafor: \"Number of parameters to be estimated is larger than the number of observations\"); use fewer moderators or more studies")
             }
         }
-        var test = self.test
+        var test = settings.test
         var warnings: [String] = []
         if k == 1 && test != .z {
             warnings.append("test set to z because k = 1 (as metafor: \"Setting argument test=\\\"z\\\" since k=1\")")
             test = .z
         }
-        if estimator.isEqualEffects && (test == .knha || test == .adhoc) {
-            warnings.append("the Knapp & Hartung method is not meant to be used with \(estimator.rawValue) models (metafor's warning)")
+        if settings.estimator.isEqualEffects && (test == .knha || test == .adhoc) {
+            warnings.append("the Knapp & Hartung method is not meant to be used with \(settings.estimator.rawValue) models (metafor's warning)")
         }
         let yi = studies.map(\.yi), vi = studies.map(\.vi)
         var configured = model
@@ -73,7 +64,7 @@ public struct MetaRegression: Sendable, Equatable {
         var r2: Double? = nil
         var tau2Reduced: Double? = nil
         if p > 1, names.contains("intrcpt") {
-            if estimator.isEqualEffects {
+            if settings.estimator.isEqualEffects {
                 r2 = MetaRegression.adjustedR2(yi: yi, vi: vi, residualQ: fit.qe, p: p)
             } else {
                 let ones = Matrix(rows: k, columns: 1, repeating: 1)

@@ -88,30 +88,48 @@ public struct PermutationTest: Sendable, Equatable {
         // Each permutation as a function of its index (exact orderings are enumerated up front).
         let orderings: [[Int]] = (isExact && !interceptOnly) ? Permutations.allDistinctOrderings(labels) : []
         let seed = self.seed
-        let results: [(stats: [Double?], qm: Double?)?] = ParallelMap.map(count, sequential: sequential, progress: progress) { index in
-            var y = yi
-            var x = design
-            if interceptOnly {
-                if isExact {
-                    for i in 0..<k where (index >> i) & 1 == 1 { y[i] = -y[i] }
+        // Every fit goes on the preconditioned design X̃ = X·T (`fitPreconditioned`); permuting the rows
+        // of X permutes those of X̃ and leaves T unchanged, so X̃ is computed once.
+        let pre = p > 1 ? DesignPreconditioner(design) : nil
+        let fast = FastPermutationFit(model: model, design: design, preconditioner: pre, tested: tested)
+        // Per permutation: failed flag, then for each of p statistics and QM a presence flag and the value.
+        let stride = 1 + 2 * (p + 1)
+        var slots = [Double](repeating: 0, count: count * stride)
+        slots.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer.baseAddress!
+            _ = ParallelMap.map(count, sequential: sequential, progress: progress,
+                                workspace: { ScoringWorkspace(capacity: k, p: p) }) { ws, index in
+                let slot = out + index * stride
+                // The permuted y and the row order of X, in the workspace.
+                for i in 0..<k { ws.y[i] = yi[i]; ws.v[i] = vi[i]; ws.indices[i] = i }
+                if interceptOnly {
+                    if isExact {
+                        for i in 0..<k where (index >> i) & 1 == 1 { ws.y[i] = -ws.y[i] }
+                    } else if index > 0 {
+                        var g = Permutations.generator(seed: seed, index: index)
+                        for i in 0..<k where g.next() >> 63 == 1 { ws.y[i] = -ws.y[i] }
+                    }
+                } else if isExact {
+                    let ordering = orderings[index]
+                    for i in 0..<k { ws.indices[i] = representatives[ordering[i]] }
                 } else if index > 0 {
                     var g = Permutations.generator(seed: seed, index: index)
-                    for i in 0..<k where g.next() >> 63 == 1 { y[i] = -y[i] }
+                    Permutations.shuffle(into: ws.indices, k, using: &g)
                 }
-            } else {
-                let rows: [Int]
-                if isExact {
-                    rows = orderings[index].map { representatives[$0] }
-                } else if index > 0 {
-                    var g = Permutations.generator(seed: seed, index: index)
-                    rows = Permutations.shuffled(k, using: &g)
-                } else {
-                    rows = Array(0..<k)
+                if fast.fit(ws, into: slot) { return }
+                // Other estimators, or a fit the fast path could not finish: the full fit (which may throw).
+                let y = (0..<k).map { ws.y[$0] }
+                let x = interceptOnly ? design : design.submatrix(rows: (0..<k).map { ws.indices[$0] }, columns: Array(0..<p))
+                guard let fit = try? model.fitPreconditioned(yi: y, vi: vi, design: x, names: names, testedCoefficients: tested) else {
+                    slot[0] = 1
+                    return
                 }
-                x = design.submatrix(rows: rows, columns: Array(0..<p))
+                slot[0] = 0
+                for j in 0..<p {
+                    if let s = fit.coefficients[j].statistic { slot[1 + 2 * j] = 1; slot[2 + 2 * j] = s } else { slot[1 + 2 * j] = 0 }
+                }
+                if let q = fit.qm { slot[1 + 2 * p] = 1; slot[2 + 2 * p] = q } else { slot[1 + 2 * p] = 0 }
             }
-            guard let fit = try? model.fitPreconditioned(yi: y, vi: vi, design: x, names: names, testedCoefficients: tested) else { return nil }
-            return (fit.coefficients.map(\.statistic), fit.qm)
         }
 
         let tol = PermutationTest.comparisonTolerance
@@ -119,24 +137,26 @@ public struct PermutationTest: Sendable, Equatable {
         for j in 0..<p {
             guard let observedStat = full.coefficients[j].statistic else { pValues.append(nil); continue }
             var hits = 0, used = 0
-            for r in results {
-                guard let r, let s = r.stats[j] else { continue }
+            for r in 0..<count {
+                let slot = r * stride
+                guard slots[slot] == 0, slots[slot + 1 + 2 * j] == 1 else { continue }
                 used += 1
-                if abs(s) >= abs(observedStat) - tol { hits += 1 }
+                if abs(slots[slot + 2 + 2 * j]) >= abs(observedStat) - tol { hits += 1 }
             }
             pValues.append(used > 0 ? min(1, Double(hits) / Double(used)) : nil)
         }
         var qmP: Double? = nil
         if let qmObserved = full.qm {
             var hits = 0, used = 0
-            for r in results {
-                guard let r, let q = r.qm else { continue }
+            for r in 0..<count {
+                let slot = r * stride
+                guard slots[slot] == 0, slots[slot + 1 + 2 * p] == 1 else { continue }
                 used += 1
-                if q >= qmObserved - tol { hits += 1 }
+                if slots[slot + 2 + 2 * p] >= qmObserved - tol { hits += 1 }
             }
             qmP = used > 0 ? Double(hits) / Double(used) : nil
         }
-        let failed = results.filter { $0 == nil }.count
+        let failed = (0..<count).filter { slots[$0 * stride] != 0 }.count
         var warnings: [String] = []
         if failed > 0 { warnings.append("\(failed) of \(count) permuted fits failed and were left out") }
         return PermutationTestResult(
@@ -166,4 +186,92 @@ public struct PermutationTestResult: Sendable, Codable, Equatable {
     /// Permutation p-value of the omnibus test QM.
     public var qmPValue: Double?
     public var warnings: [String]
+}
+
+/// The statistics of one permuted fit by `ScoringWorkspace` (no allocation): what
+/// `MixedEffectsModel.fitPreconditioned` reports as the coefficient statistics and QM, from the same
+/// τ² algorithm (Hedges' start, metafor's Fisher scoring) on the preconditioned design.
+struct FastPermutationFit {
+    let model: MixedEffectsModel
+    /// X̃ (or X when p = 1) row-major, and T (p × p, row-major; identity when p = 1).
+    let rowsX: [Double]
+    let t: [Double]
+    let p: Int
+    let tested: [Int]
+    let applies: Bool
+
+    /// Fisher-scoring steps from Hedges' start before Newton steps may be taken. One step, not the
+    /// general fit's 10: the same optimum (Newton steps are guarded as in `fisherScoring`: observed
+    /// information > 0, halved until the likelihood does not drop), reached in about 5 iterations
+    /// instead of 8, and exactly rather than within the Fisher iteration's linear-convergence lag.
+    static let fisherIterations = 1
+
+    init(model: MixedEffectsModel, design: Matrix, preconditioner: DesignPreconditioner?, tested: [Int]) {
+        self.model = model
+        let p = design.columns, k = design.rows
+        self.p = p
+        self.tested = tested
+        let q = preconditioner?.q ?? design
+        var rowsX = [Double](repeating: 0, count: k * p)
+        for i in 0..<k { for a in 0..<p { rowsX[i * p + a] = q[i, a] } }
+        self.rowsX = rowsX
+        var t = [Double](repeating: 0, count: p * p)
+        for a in 0..<p { for b in 0..<p { t[a * p + b] = preconditioner?.t[a, b] ?? (a == b ? 1 : 0) } }
+        self.t = t
+        applies = ModelRefit(model: model).hasFastPath && (p == 1 || preconditioner != nil) && k > p
+            && tested.count <= p && tested.allSatisfy { $0 >= 0 && $0 < p }
+    }
+
+    /// Fits y (`ws.y`), v (`ws.v`) against the rows `ws.indices` of X̃ and writes the failed flag, the
+    /// statistics and QM at `slot` (layout of `PermutationTest.run`); false when this path does not
+    /// apply or the fit failed (the caller then takes the full fit).
+    func fit(_ ws: ScoringWorkspace, into slot: UnsafeMutablePointer<Double>) -> Bool {
+        guard applies else { return false }
+        let k = ws.capacity, p = self.p
+        rowsX.withUnsafeBufferPointer { rx in
+            for i in 0..<k {
+                let src = ws.indices[i] * p
+                for a in 0..<p { ws.x[i * p + a] = rx[src + a] }
+            }
+        }
+        ws.prepare(k)
+        guard let result = ws.fitTau2(model.estimator, control: model.control, start: nil,
+                                      newtonAfter: FastPermutationFit.fisherIterations) else { return false }
+        let st = result.state
+        let pp = p * p
+        let betaTilde = ws.small, beta = ws.small + p, vb = ws.small + 2 * p
+        ws.coefficients(st, into: betaTilde)
+        let s2 = ws.knappHartungScale(model.test, tau2: st.tau2, beta: betaTilde)
+        t.withUnsafeBufferPointer { t in
+            ws.mapBack(st, t: t.baseAddress!, scale: s2, betaTilde: betaTilde, beta: beta, covariance: vb)
+        }
+        slot[0] = 0
+        for j in 0..<p {
+            let se = max(0, vb[j * p + j]).squareRoot()
+            if se > 0 { slot[1 + 2 * j] = 1; slot[2 + 2 * j] = beta[j] / se } else { slot[1 + 2 * j] = 0 }
+        }
+        // QM = β_ttᵀ Var(β̂)_tt⁻¹ β_tt (divided by m for t-based tests), by Cholesky of the tested block.
+        let m = tested.count
+        slot[1 + 2 * p] = 0
+        guard m > 0 else { return true }
+        let sub = ws.small + 2 * p + 2 * pp, l = sub + m * m, b = ws.scratch
+        for r in 0..<m {
+            let jr = tested[r]
+            b[r] = beta[jr]
+            for c in 0..<m { sub[r * m + c] = vb[jr * p + tested[c]] }
+        }
+        guard ScoringWorkspace.cholesky(sub, m, into: l) else { return true }
+        // Forward substitution L z = b; QM = ‖z‖².
+        var value = 0.0
+        for r in 0..<m {
+            var sum = b[r]
+            for c in 0..<r { sum -= l[r * m + c] * b[c] }
+            b[r] = sum / l[r * m + r]
+            value += b[r] * b[r]
+        }
+        if model.test.usesTDistribution { value /= Double(m) }
+        slot[1 + 2 * p] = 1
+        slot[2 + 2 * p] = value
+        return true
+    }
 }

@@ -67,6 +67,17 @@ enum Permutations {
         return Int(m.high)
     }
 
+    /// `shuffled(n, using:)` written into `a` (n slots), without allocating: the same permutation.
+    static func shuffle(into a: UnsafeMutablePointer<Int>, _ n: Int, using g: inout SeededGenerator) {
+        for i in 0..<n { a[i] = i }
+        if n > 1 {
+            for i in stride(from: n - 1, to: 0, by: -1) {
+                let j = uniform(i + 1, using: &g)
+                let t = a[i]; a[i] = a[j]; a[j] = t
+            }
+        }
+    }
+
     /// A uniformly random permutation of 0..<n (Fisher–Yates).
     static func shuffled(_ n: Int, using g: inout SeededGenerator) -> [Int] {
         var a = Array(0..<n)

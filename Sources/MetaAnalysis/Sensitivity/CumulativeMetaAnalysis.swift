@@ -6,18 +6,11 @@ import StatNumerics
 /// level and control. Step 1 has k = 1: as metafor, τ² = 0, Q = 0, p(Q) = 1, I² = 0, H² = 1, and a
 /// t-based test falls back to z. Steps are independent fits (each from Hedges' start, as metafor) run
 /// in parallel; a step whose fit fails gives a row of nils with the reason.
-public struct CumulativeMetaAnalysis: Sendable, Equatable {
-    public var estimator: TauSquaredEstimator
-    public var test: InferenceTest
-    public var level: Double
-    public var control: ModelControl
+public struct CumulativeMetaAnalysis: FitConfigured, Sendable, Equatable {
+    public var settings: FitSettings
 
-    public init(estimator: TauSquaredEstimator = .REML, test: InferenceTest = .z, level: Double = 0.95,
-                control: ModelControl = .default) {
-        self.estimator = estimator
-        self.test = test
-        self.level = level
-        self.control = control
+    public init(settings: FitSettings) {
+        self.settings = settings
     }
 
     /// One row per step.
@@ -33,9 +26,22 @@ public struct CumulativeMetaAnalysis: Sendable, Equatable {
         }
         let sorted = order.map { studies[$0] }
         let yi = sorted.map(\.yi), vi = sorted.map(\.vi)
-        let refit = ModelRefit(model: MixedEffectsModel(estimator: estimator, test: test, level: level, control: control))
-        let rows: [SensitivityRow] = ParallelMap.map(k) { step in
+        let refit = ModelRefit(model: model)
+        let zCrit = ModelRefit.criticalValue(level: settings.level, ddf: nil)
+        let rows: [SensitivityRow] = ParallelMap.map(k, workspace: { ScoringWorkspace(capacity: k, p: 1) }) { ws, step in
             let n = step + 1
+            // Fast path (n ≥ 2): the first n studies in the workspace, cold start as metafor.
+            if n >= 2 {
+                for i in 0..<n { ws.y[i] = yi[i]; ws.v[i] = vi[i] }
+                ws.setInterceptDesign(n)
+                ws.prepare(n)
+                let ddf: Int? = settings.test.usesTDistribution ? n - 1 : nil
+                if let r = refit.fastFit(ws, warmStart: nil),
+                   let row = refit.sensitivityRow(ws, r, study: sorted[step].label,
+                                                  crit: ddf == nil ? zCrit : ModelRefit.criticalValue(level: settings.level, ddf: ddf), ddf: ddf) {
+                    return row
+                }
+            }
             do {
                 let r = try refit.fit(yi: Array(yi[0..<n]), vi: Array(vi[0..<n]),
                                       design: Matrix(rows: n, columns: 1, repeating: 1), names: ["intrcpt"])

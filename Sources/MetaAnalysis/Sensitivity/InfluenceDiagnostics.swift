@@ -23,21 +23,12 @@ import StatNumerics
 /// Refits run in parallel across studies with τ² warm-started at the full-data value (`ModelRefit`);
 /// everything is O(k·p²) per study, no k × k matrix. A failed refit leaves that study's deletion
 /// quantities nil (metafor's NA).
-public struct InfluenceDiagnostics: Sendable, Equatable {
-    public var estimator: TauSquaredEstimator
-    public var test: InferenceTest
-    public var level: Double
-    public var control: ModelControl
+public struct InfluenceDiagnostics: FitConfigured, Sendable, Equatable {
+    public var settings: FitSettings
 
-    public init(estimator: TauSquaredEstimator = .REML, test: InferenceTest = .z, level: Double = 0.95,
-                control: ModelControl = .default) {
-        self.estimator = estimator
-        self.test = test
-        self.level = level
-        self.control = control
+    public init(settings: FitSettings) {
+        self.settings = settings
     }
-
-    var model: MixedEffectsModel { MixedEffectsModel(estimator: estimator, test: test, level: level, control: control) }
 
     /// Diagnostics of the intercept-only model.
     public func run(_ studies: [StudyEffect]) throws -> InfluenceResult {
@@ -61,7 +52,7 @@ public struct InfluenceDiagnostics: Sendable, Equatable {
         let mapCovariance: (Matrix) -> Matrix = { pre?.covariance($0) ?? $0 }
         let beta = full.coefficients.map(\.estimate)
         let tau2 = full.tau2
-        let isGENQ = estimator == .GENQ
+        let isGENQ = settings.estimator.usesGeneralizedQWeights
         let genqWeights = vi.map { 1 / $0 }
         let w = isGENQ ? genqWeights : vi.map { 1 / ($0 + tau2) }
         let projection = try WeightedProjection(weights: w, design: xt)
@@ -73,7 +64,21 @@ public struct InfluenceDiagnostics: Sendable, Equatable {
         let refit = ModelRefit(model: model)
         let rowsX = (0..<k).map { x.row($0) }
 
-        let deletions: [Deletion?] = ParallelMap.map(k) { i in
+        // Fast path (not GENQ): refits in a reused workspace, p × p algebra on its buffers.
+        let fastRefits = !isGENQ && refit.hasFastPath && k - 1 > p
+        var xtRows = [Double](repeating: 0, count: k * p)
+        for i in 0..<k { for a in 0..<p { xtRows[i * p + a] = xt[i, a] } }
+        var tRows = [Double](repeating: 0, count: p * p)
+        for a in 0..<p { for b in 0..<p { tRows[a * p + b] = pre?.t[a, b] ?? (a == b ? 1 : 0) } }
+        var vbInverseRows: [Double]? = nil
+        if let vbInverse { vbInverseRows = (0..<(p * p)).map { vbInverse[$0 / p, $0 % p] } }
+        let context = FastDeletionContext(k: k, p: p, yi: yi, vi: vi, xRows: rowsX, xtRows: xtRows, tRows: tRows,
+                                          beta: beta, fitted: fitted, hat: hat, tau2: tau2,
+                                          vbInverse: vbInverseRows, logDetFull: logDetFull)
+
+        let deletions: [Deletion?] = ParallelMap.map(k, workspace: { ScoringWorkspace(capacity: max(k - 1, 1), p: p) }) { ws, i in
+            if fastRefits, let d = InfluenceDiagnostics.fastDeletion(ws, i, refit: refit, context) { return d }
+
             var keep = Array(0..<k)
             keep.remove(at: i)
             let y = keep.map { yi[$0] }, v = keep.map { vi[$0] }
@@ -136,10 +141,95 @@ public struct InfluenceDiagnostics: Sendable, Equatable {
         return InfluenceResult(names: names, k: k, p: p, full: full, rows: rows, warnings: warnings)
     }
 
-    private struct Deletion {
+    struct Deletion {
         var tau2: Double, qe: Double, rstudent: Double, dffits: Double, cookD: Double, covRatio: Double
         var dfbetas: [Double]
         var baujatY: Double
+    }
+
+    /// What every deletion shares (read-only): the data, X and X̃ = X·T by rows, T, the full fit.
+    struct FastDeletionContext {
+        var k: Int, p: Int
+        var yi: [Double], vi: [Double]
+        var xRows: [[Double]]
+        var xtRows: [Double]
+        var tRows: [Double]
+        var beta: [Double], fitted: [Double], hat: [Double]
+        var tau2: Double
+        var vbInverse: [Double]?
+        var logDetFull: Double
+    }
+
+    /// The deletion diagnostics of study i (not GENQ) from `ModelRefit.fastFit` on X̃, with the
+    /// formulas of the general path; nil when the fast refit did not finish (the caller then takes it).
+    static func fastDeletion(_ ws: ScoringWorkspace, _ i: Int, refit: ModelRefit, _ c: FastDeletionContext) -> Deletion? {
+        let k = c.k, p = c.p, pp = p * p
+        var n = 0
+        c.xtRows.withUnsafeBufferPointer { xt in
+            for j in 0..<k where j != i {
+                ws.y[n] = c.yi[j]; ws.v[n] = c.vi[j]
+                for a in 0..<p { ws.x[n * p + a] = xt[j * p + a] }
+                n += 1
+            }
+        }
+        ws.prepare(n)
+        guard let r = refit.fastFit(ws, warmStart: c.tau2) else { return nil }
+        let st = r.result.state
+        let tau2Deleted = st.tau2
+        guard let z = ws.atZero(r.result) else { return nil }
+        let s2 = r.s2
+        // Buffers: β̃ (from fastFit), β̂₍₋ᵢ₎, β̂ − β̂₍₋ᵢ₎; p × p blocks.
+        let betaTilde = ws.small, betaDeleted = ws.small + p, dfb = ws.small + 2 * p
+        let block0 = ws.small + 8 * p
+        let covDeleted = block0 + pp, gram = block0 + 2 * pp, mFull = block0 + 3 * pp
+        let vDeleted = block0 + 4 * pp, tmp = block0 + 5 * pp, chol = block0 + 6 * pp
+        return c.tRows.withUnsafeBufferPointer { t -> Deletion? in
+            ws.mapBack(st, t: t.baseAddress!, scale: s2, betaTilde: betaTilde, beta: betaDeleted, covariance: covDeleted)
+            // Var(β̂) of the full design at τ̂²₍₋ᵢ₎ (unscaled): T (X̃ᵀ diag(1/(vⱼ + τ̂²₍₋ᵢ₎)) X̃)⁻¹ Tᵀ.
+            for e in 0..<pp { gram[e] = 0 }
+            c.xtRows.withUnsafeBufferPointer { xt in
+                for j in 0..<k {
+                    let w = 1 / (c.vi[j] + tau2Deleted)
+                    for a in 0..<p {
+                        let wa = w * xt[j * p + a]
+                        for b in 0...a { gram[a * p + b] += wa * xt[j * p + b] }
+                    }
+                }
+            }
+            for a in 0..<p { for b in 0..<a { gram[b * p + a] = gram[a * p + b] } }
+            guard ScoringWorkspace.choleskyInverse(gram, p, l: chol, into: mFull) != nil else { return nil }
+            SmallMatrix.sandwich(t.baseAddress!, mFull, p, into: vDeleted, tmp: tmp)
+            let xi = c.xRows[i]
+            var predicted = 0.0, predictionVariance = 0.0
+            for a in 0..<p {
+                predicted += xi[a] * betaDeleted[a]
+                for b in 0..<p { predictionVariance += xi[a] * covDeleted[a * p + b] * xi[b] }
+            }
+            let dffitsScale = c.hat[i] * (tau2Deleted + c.vi[i])
+            var dfbetas = [Double](repeating: 0, count: p)
+            for a in 0..<p {
+                dfb[a] = c.beta[a] - betaDeleted[a]
+                dfbetas[a] = dfb[a] / (s2 * vDeleted[a * p + a]).squareRoot()
+            }
+            var residual = c.yi[i] - predicted
+            if abs(residual) < 100 * Double.ulpOfOne { residual = 0 }
+            for e in 0..<pp { gram[e] = covDeleted[e] }
+            let logDetDeleted = ScoringWorkspace.choleskyInverse(gram, p, l: chol, into: tmp) ?? .nan
+            var cookD = Double.nan
+            if let vbInverse = c.vbInverse {
+                cookD = 0
+                for a in 0..<p { for b in 0..<p { cookD += dfb[a] * vbInverse[a * p + b] * dfb[b] } }
+            }
+            let fitted = c.fitted[i]
+            return Deletion(
+                tau2: tau2Deleted, qe: max(0, z.rss),
+                rstudent: residual / (c.vi[i] * s2 + predictionVariance + tau2Deleted * s2).squareRoot(),
+                dffits: (fitted - predicted) / (s2 * dffitsScale).squareRoot(),
+                cookD: cookD,
+                covRatio: exp(logDetDeleted - c.logDetFull),
+                dfbetas: dfbetas,
+                baujatY: (predicted - fitted) * (predicted - fitted) / predictionVariance)
+        }
     }
 }
 

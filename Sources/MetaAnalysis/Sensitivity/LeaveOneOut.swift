@@ -55,21 +55,12 @@ public struct SensitivityRow: Sendable, Codable, Equatable {
 ///
 /// Refits run in parallel across studies; ML/REML/EB refits start τ² at the full-data estimate
 /// (see `ModelRefit`). A refit that fails gives a row of nils with the reason, as metafor's NA row.
-public struct LeaveOneOut: Sendable, Equatable {
-    public var estimator: TauSquaredEstimator
-    public var test: InferenceTest
-    public var level: Double
-    public var control: ModelControl
+public struct LeaveOneOut: FitConfigured, Sendable, Equatable {
+    public var settings: FitSettings
 
-    public init(estimator: TauSquaredEstimator = .REML, test: InferenceTest = .z, level: Double = 0.95,
-                control: ModelControl = .default) {
-        self.estimator = estimator
-        self.test = test
-        self.level = level
-        self.control = control
+    public init(settings: FitSettings) {
+        self.settings = settings
     }
-
-    var model: MixedEffectsModel { MixedEffectsModel(estimator: estimator, test: test, level: level, control: control) }
 
     /// One row per study, in input order. Needs k ≥ 2 (metafor: "Stopped because k = 1").
     public func run(_ studies: [StudyEffect]) throws -> LeaveOneOutResult {
@@ -77,13 +68,25 @@ public struct LeaveOneOut: Sendable, Equatable {
         let studies = try studies.validated(routine: routine)
         let k = studies.count
         guard k >= 2 else { throw DomainError(routine: routine, "leave-one-out needs at least 2 studies (k = \(k))") }
-        let full = try RandomEffectsModel(estimator: estimator, test: test, level: level, control: control,
+        let full = try RandomEffectsModel(estimator: settings.estimator, test: settings.test, level: settings.level, control: settings.control,
                                           heterogeneityIntervals: false).fit(studies)
         let yi = studies.map(\.yi), vi = studies.map(\.vi)
         let refit = ModelRefit(model: model)
         let warm = full.model.tau2
         let ones = Matrix(rows: k - 1, columns: 1, repeating: 1)
-        let rows: [SensitivityRow] = ParallelMap.map(k) { i in
+        // Every refit has k − 1 studies: one critical value for all.
+        let ddf: Int? = settings.test.usesTDistribution && k - 1 > 1 ? k - 2 : nil
+        let crit = ModelRefit.criticalValue(level: settings.level, ddf: ddf)
+        let rows: [SensitivityRow] = ParallelMap.map(k, workspace: { ScoringWorkspace(capacity: k - 1, p: 1) }) { ws, i in
+            // Fast path: the k − 1 studies copied into the workspace, no allocation.
+            var n = 0
+            for j in 0..<k where j != i { ws.y[n] = yi[j]; ws.v[n] = vi[j]; n += 1 }
+            ws.setInterceptDesign(n)
+            ws.prepare(n)
+            if let r = refit.fastFit(ws, warmStart: warm),
+               let row = refit.sensitivityRow(ws, r, study: studies[i].label, crit: crit, ddf: ddf) {
+                return row
+            }
             var y = yi, v = vi
             y.remove(at: i); v.remove(at: i)
             do {

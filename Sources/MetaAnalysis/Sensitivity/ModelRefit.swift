@@ -55,7 +55,7 @@ struct ModelRefit: Sendable {
                 return summary
             }
         }
-        if model.estimator == .GENQ { model.genqWeights = genqWeights }
+        if model.estimator.usesGeneralizedQWeights { model.genqWeights = genqWeights }
         let fit = try model.fit(yi: yi, vi: vi, design: x, names: names, testedCoefficients: [])
         return RefitSummary(tau2: fit.tau2, beta: fit.coefficients.map(\.estimate), covariance: fit.covariance,
                             knappHartungScale: fit.knappHartungScale, coefficients: fit.coefficients,
@@ -105,4 +105,70 @@ extension Matrix {
     func selectingRows(_ rows: [Int]) -> Matrix {
         submatrix(rows: rows, columns: Array(0..<columns))
     }
+}
+
+/// A refit by `ScoringWorkspace` (no allocation): τ̂², its state, and the Knapp–Hartung factor.
+/// β̃ is left in `ws.small[0..<p]` by `ModelRefit.fastFit`.
+struct FastRefit {
+    var result: ScoringWorkspace.Tau2Result
+    var tau2: Double { result.state.tau2 }
+    /// Knapp–Hartung factor s² (1 for z and t).
+    var s2: Double
+}
+
+extension ModelRefit {
+    /// Whether `fastFit` can fit this model (estimators with a `ScoringWorkspace` path).
+    var hasFastPath: Bool { [.ML, .REML, .EB, .DL, .HE].contains(model.estimator) }
+
+    /// The refit of the studies loaded in `ws` (`ws.prepare` called) by `ScoringWorkspace`, with the
+    /// same algorithm as `fit` (warm start: Newton from the first step; cold: Hedges' start and
+    /// metafor's Fisher scoring), β̂ in `ws.small[0..<p]`. nil when this path does not apply
+    /// (k ≤ p, other estimators) or the fit failed: callers then take `fit`, which reports why.
+    func fastFit(_ ws: ScoringWorkspace, warmStart: Double?) -> FastRefit? {
+        let k = ws.k, p = ws.p
+        guard k > p, hasFastPath else { return nil }
+        var result: ScoringWorkspace.Tau2Result? = nil
+        if let warmStart, [.ML, .REML, .EB].contains(model.estimator) {
+            result = ws.fitTau2(model.estimator, control: model.control, start: warmStart, newtonAfter: 0)
+        }
+        if result == nil {
+            result = ws.fitTau2(model.estimator, control: model.control, start: nil, newtonAfter: TauSquaredEstimation.fisherIterations)
+        }
+        guard let result else { return nil }
+        ws.coefficients(result.state, into: ws.small)
+        let s2 = ws.knappHartungScale(model.test, tau2: result.state.tau2, beta: ws.small)
+        return FastRefit(result: result, s2: s2)
+    }
+
+    /// The intercept-only row of a leave-one-out or cumulative analysis from `fastFit` (p = 1):
+    /// the formulas of `summary`, with the critical value `crit` of `ddf` computed once by the caller.
+    func sensitivityRow(_ ws: ScoringWorkspace, _ r: FastRefit, study: String, crit: Double, ddf: Int?) -> SensitivityRow? {
+        let k = ws.k
+        guard let z = ws.atZero(r.result) else { return nil }
+        let beta = ws.small[0]
+        let se = (r.s2 * ws.m(r.result.state, 0, 0)).squareRoot()
+        let stat = beta / se
+        let pValue: Double? = se > 0 ? 2 * (ddf.map { StudentT(df: Double($0)).sf(abs(stat)) } ?? Normal.standard.sf(abs(stat)))
+            : (beta != 0 ? 0 : nil)
+        let qe = max(0, z.rss)
+        let typical = Double(k - 1) / z.traceP
+        let tau2 = r.tau2
+        var notes: [String] = []
+        if r.result.setToZero { notes.append(ModelRefit.localMaximumWarning) }
+        if (model.test == .knha || model.test == .adhoc) && r.s2 == 0 { notes.append(ModelRefit.zeroScaleWarning) }
+        return SensitivityRow(study: study, k: k, estimate: beta, standardError: se, statistic: se > 0 ? stat : nil,
+                              pValue: pValue, ciLow: beta - crit * se, ciHigh: beta + crit * se,
+                              q: qe, qP: ChiSquared(df: Double(k - 1)).sf(qe), tau2: tau2,
+                              i2: 100 * tau2 / (typical + tau2), h2: tau2 / typical + 1,
+                              degreesOfFreedom: ddf, notes: notes)
+    }
+
+    /// The critical value of `level` CIs for `ddf` degrees of freedom (nil = z), as `MixedEffectsModel.fit`.
+    static func criticalValue(level: Double, ddf: Int?) -> Double {
+        let alpha = 1 - level
+        return ddf.map { StudentT(df: Double($0)).upperQuantile(alpha / 2) } ?? Normal.standard.upperQuantile(alpha / 2)
+    }
+
+    static let localMaximumWarning = "Fisher scoring may have stopped at a local maximum; the likelihood is higher at τ² = 0, so τ² was set to 0"
+    static let zeroScaleWarning = "the Knapp–Hartung factor s² is 0 (the estimates fit the model exactly), so every standard error is 0 and the test statistics are infinite"
 }
