@@ -150,13 +150,8 @@ public struct GeneralizedQ: Sendable {
         } else {
             lb = try root(alpha / 2, lowerTail: false)
         }
-        let v = typicalVariance
-        return HeterogeneityIntervals(
-            method: "generalized Q",
-            tau2Low: lb, tau2High: ub,
-            i2Low: 100 * lb / (v + lb), i2High: 100 * ub / (v + ub),
-            h2Low: lb / v + 1, h2High: ub / v + 1,
-            lowerAtBound: lbAtBound, upperAtBound: ubAtBound)
+        return HeterogeneityIntervals(method: "generalized Q", tau2Low: lb, tau2High: ub, typicalVariance: typicalVariance,
+                                      lowerAtBound: lbAtBound, upperAtBound: ubAtBound)
     }
 
     /// The median-unbiased τ² (metafor's `GENQM`): the τ² at which the observed Qₐ is the median of

@@ -14,6 +14,19 @@ public struct HeterogeneityIntervals: Sendable, Codable, Equatable {
     /// (metafor prints it with "<" or ">").
     public var lowerAtBound: Bool
     public var upperAtBound: Bool
+
+    /// Bounds for τ², and I² = 100·τ²/(ṽ + τ²), H² = τ²/ṽ + 1 through the typical variance ṽ.
+    init(method: String, tau2Low: Double, tau2High: Double, typicalVariance v: Double, lowerAtBound: Bool, upperAtBound: Bool) {
+        self.method = method
+        self.tau2Low = tau2Low
+        self.tau2High = tau2High
+        i2Low = 100 * tau2Low / (v + tau2Low)
+        i2High = 100 * tau2High / (v + tau2High)
+        h2Low = tau2Low / v + 1
+        h2High = tau2High / v + 1
+        self.lowerAtBound = lowerAtBound
+        self.upperAtBound = upperAtBound
+    }
 }
 
 /// The Q-profile interval for τ² (Viechtbauer 2007, Stat Med 26:37): the set of τ² for which the
@@ -69,12 +82,7 @@ public struct QProfile: Sendable {
         } else {
             lb = try root(critUpper)
         }
-        let v = typicalVariance
-        return HeterogeneityIntervals(
-            method: "Q-profile",
-            tau2Low: lb, tau2High: ub,
-            i2Low: 100 * lb / (v + lb), i2High: 100 * ub / (v + ub),
-            h2Low: lb / v + 1, h2High: ub / v + 1,
-            lowerAtBound: lbAtBound, upperAtBound: ubAtBound)
+        return HeterogeneityIntervals(method: "Q-profile", tau2Low: lb, tau2High: ub, typicalVariance: typicalVariance,
+                                      lowerAtBound: lbAtBound, upperAtBound: ubAtBound)
     }
 }
