@@ -147,6 +147,26 @@ struct GeneralizedQGoldenTests {
         #expect(isClose(lambda.reduce(0, +), trace, rel: 1e-12))
     }
 
+    /// GENQM whose median lies beyond the τ² search range stops as metafor does ("tau2.max too low"),
+    /// naming the estimator and the remedy; a wider range finds the metafor value (bcg, 1/v: 0.38281).
+    @Test func genqmSearchRangeTooNarrow() throws {
+        let studies = try PoolingGoldenTests.dataset("bcg")
+        let yi = studies.map(\.yi), vi = studies.map(\.vi)
+        let design = Matrix(rows: yi.count, columns: 1, repeating: 1)
+        do {
+            _ = try MixedEffectsModel(estimator: .GENQM, control: ModelControl(tau2Max: 0.1))
+                .fit(yi: yi, vi: vi, design: design, names: ["intrcpt"])
+            Issue.record("expected a NumericalError")
+        } catch let error as NumericalError {
+            #expect(error.routine.contains("GENQM"))
+            #expect(error.reason.contains("0.1"))
+            #expect(error.remedy.contains("--tau2-max"))
+        }
+        let fit = try MixedEffectsModel(estimator: .GENQM, control: ModelControl(tau2Max: 10))
+            .fit(yi: yi, vi: vi, design: design, names: ["intrcpt"])
+        #expect(isClose(fit.tau2, 0.38280949648190116, rel: 1e-8))   // genq.csv, bcg inv_v GENQM
+    }
+
     @Test func badInput() throws {
         let x = Matrix(rows: 3, columns: 1, repeating: 1)
         #expect(throws: DomainError.self) { try GeneralizedQ(yi: [1, 2, 3], vi: [1, 1, 1], design: x, weights: [1, 0, 1]) }
