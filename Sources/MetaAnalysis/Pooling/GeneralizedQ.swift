@@ -157,20 +157,11 @@ public struct GeneralizedQ: Sendable {
     /// The median-unbiased τ² (metafor's `GENQM`): the τ² at which the observed Qₐ is the median of
     /// its distribution, or 0 when it lies below the median already at τ² = 0. `upper` is the end of
     /// the search (metafor: max(100, 10·mad(y)²)); a median that lies beyond it throws, naming the remedy.
-    /// Returns the root and the number of function evaluations.
+    /// Returns the root and the number of evaluations inside the root search.
     public func medianUnbiasedTau2(upper: Double) throws -> (tau2: Double, evaluations: Int) {
-        if try upperTail(tau2: 0) > 0.5 { return (0, 1) }
-        if try upperTail(tau2: upper) < 0.5 {
-            throw NumericalError(routine: "GENQM estimator (median of the generalized Q)",
-                                 reason: "the observed Q is still above the median of its distribution at the upper search bound τ² = \(upper)",
-                                 iteration: nil,
-                                 remedy: "raise the upper bound (--tau2-max) or use another estimator such as GENQ or REML")
-        }
-        var evaluations = 2
-        let root = try RootFinding.brent(in: 0...upper, tolerance: control.rootTolerance) { t in
-            evaluations += 1
-            return 0.5 - (try upperTail(tau2: t))
-        }
-        return (root, evaluations)
+        try tau2Root(upper: upper, tolerance: control.rootTolerance,
+                     routine: "GENQM estimator (median of the generalized Q)",
+                     stillAbove: "the observed Q is still above the median of its distribution",
+                     alternatives: "GENQ or REML") { 0.5 - (try upperTail(tau2: $0)) }
     }
 }

@@ -1,6 +1,25 @@
 import Foundation
 import StatNumerics
 
+/// The root in [0, upper] of f(τ²), which decreases in τ² (Q(τ²) − target for PM/PMM, ½ − P(Qₐ > q) for
+/// GENQM): 0 when f(0) < 0 already (τ² truncated at 0, as metafor does), Brent's root otherwise. When f
+/// is still positive at `upper` it throws, as metafor's "Value of 'tau2.max' too low" does, with the
+/// remedy. Returns the root and the number of evaluations inside the search.
+func tau2Root(upper: Double, tolerance: Double, routine: String, stillAbove: String, alternatives: String,
+              _ f: (Double) throws -> Double) throws -> (tau2: Double, evaluations: Int) {
+    if try f(0) < 0 { return (0, 0) }
+    if try f(upper) > 0 {
+        throw NumericalError(routine: routine, reason: "\(stillAbove) at the upper search bound τ² = \(upper)", iteration: nil,
+                             remedy: "raise the upper bound (--tau2-max) or use another estimator such as \(alternatives)")
+    }
+    var evaluations = 0
+    let root = try RootFinding.brent(in: 0...upper, tolerance: tolerance) { t in
+        evaluations += 1
+        return try f(t)
+    }
+    return (root, evaluations)
+}
+
 /// τ² with its standard error and the iteration record, as one estimator produced it.
 struct TauSquaredFit {
     var tau2: Double
@@ -131,20 +150,10 @@ struct TauSquaredEstimation {
 
     /// Paule–Mandel type estimators: the τ² ≥ 0 at which Q(τ²) equals `target`.
     func pauleMandel(_ ymc: [Double], target: Double, name: String) throws -> (Double, Int) {
-        let upper = control.tau2Max ?? defaultTau2Max
-        if try generalizedQ(0, ymc) < target { return (0, 0) }
-        if try generalizedQ(upper, ymc) > target {
-            throw NumericalError(routine: "\(name) estimator (root of Q(τ²) = \(target))",
-                                 reason: "Q(τ²) is still above its target at the upper search bound τ² = \(upper)",
-                                 iteration: nil,
-                                 remedy: "raise the upper bound (--tau2-max) or use another estimator such as REML or DL")
-        }
-        var evaluations = 0
-        let root = try RootFinding.brent(in: 0...upper, tolerance: control.rootTolerance) { t in
-            evaluations += 1
-            return try generalizedQ(t, ymc) - target
-        }
-        return (root, evaluations)
+        try tau2Root(upper: control.tau2Max ?? defaultTau2Max, tolerance: control.rootTolerance,
+                     routine: "\(name) estimator (root of Q(τ²) = \(target))",
+                     stillAbove: "Q(τ²) is still above its target",
+                     alternatives: "REML or DL") { try generalizedQ($0, ymc) - target }
     }
 
     /// ML, REML and EB by Fisher scoring from the Hedges estimate, halving any step that would make
