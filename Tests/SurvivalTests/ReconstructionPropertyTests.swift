@@ -100,6 +100,21 @@ struct ReconstructionPropertyTests {
         #expect(clean.fitted == [1, 1, 0.5, 0.2])
     }
 
+    /// Censoring follows S(t): on a curve at 1 until a vertical drop to 0.5 at time 5 (risk table
+    /// at 0 and 10), the area under S over [0, 10] is 7.5, so 3 censorings sit at the quartiles of
+    /// that area: 1.875 and 3.75 (area 1.875, 3.75 at height 1) and 5 + 0.625 / 0.5 = 6.25.
+    /// A flat curve gives Guyot's even spread.
+    @Test func censoringFollowsTheCurve() {
+        func point(_ t: Double, _ s: Double) -> CleanedCurve.Point { CleanedCurve.Point(time: t, survival: s, rows: []) }
+        let dropped = ReconstructionLayout(points: [point(0, 1), point(5, 1), point(5, 0.5), point(10, 0.5)],
+                                           riskTimes: [0, 10], atRisk: [20, 5])
+        let times = IntervalSolver(layout: dropped, index: 0).censorTimes(3)
+        #expect(zip(times, [1.875, 3.75, 6.25]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(times)")
+        let flat = ReconstructionLayout(points: [point(0, 1), point(10, 1)], riskTimes: [0, 10], atRisk: [20, 5])
+        let even = IntervalSolver(layout: flat, index: 0).censorTimes(4)
+        #expect(zip(even, [2.0, 4, 6, 8]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(even)")
+    }
+
     /// Largest remainders: 10 in proportion 1:2:2 is 2:4:4; a capped share passes its excess on.
     @Test func allocation() {
         #expect(ReconstructionEngine.allocate(10, capacity: [10, 10, 10], weight: [1, 2, 2]) == [2, 4, 4])

@@ -11,31 +11,46 @@ import TestSupport
 /// Cox with Efron ties, medians from `survfit`).
 ///
 /// Closeness is scored per published figure as |Δ median| / median, |log(HR / HR_published)| and
-/// |Δ landmark survival| (0–1), and summed over all figures of both papers.
+/// |Δ landmark survival| (0–1), and summed over all figures of both papers. A published figure is
+/// known only to the digits printed (HR 0.49 is any value in [0.485, 0.495]), so the distance is
+/// measured to the interval the printed value stands for: 0 inside it, else to its nearer end.
+/// Both the rounding-aware and the point distances are printed.
 @Suite("Reconstruction: published curves (Bonner 2006, KEYNOTE-189)")
 struct ReconstructionRealCurveTests {
     struct Figures {
         var medians: [Double?] = [nil, nil]
         var hazardRatio: Double
         var landmark: [Double?] = [nil, nil]
+        /// Half the last printed digit of each kind of figure (0 for a value taken as exact).
+        var halfDigit: (median: Double, hazardRatio: Double, landmark: Double) = (0, 0, 0)
 
-        /// Distance to the published figures (see the suite's comment).
-        func distance(to published: Figures) -> Double {
-            var d = abs(Foundation.log(hazardRatio / published.hazardRatio))
-            for (m, p) in zip(medians, published.medians) { if let m, let p { d += abs(m - p) / p } }
-            for (s, p) in zip(landmark, published.landmark) { if let s, let p { d += abs(s - p) } }
+        /// Distance to the published figures (see the suite's comment); `rounding: false` treats
+        /// the published values as exact points.
+        func distance(to published: Figures, rounding: Bool = true) -> Double {
+            let h = rounding ? published.halfDigit : (0, 0, 0)
+            func gap(_ x: Double, _ p: Double, _ half: Double) -> Double { max(0, abs(x - p) - half) }
+            var d = 0.0
+            if hazardRatio < published.hazardRatio - h.1 {
+                d += Foundation.log((published.hazardRatio - h.1) / hazardRatio)
+            } else if hazardRatio > published.hazardRatio + h.1 {
+                d += Foundation.log(hazardRatio / (published.hazardRatio + h.1))
+            }
+            for (m, p) in zip(medians, published.medians) { if let m, let p { d += gap(m, p, h.0) / p } }
+            for (s, p) in zip(landmark, published.landmark) { if let s, let p { d += gap(s, p, h.2) } }
             return d
         }
     }
 
     // Bonner et al., N Engl J Med 2006;354:567–78 (abstract): medians 14.9 and 24.4 months,
     // HR 0.68; IPDfromKM and reconstructKM as listed in shared/data/km-digitized/README.md.
-    static let bonner = Figures(medians: [14.9, 24.4], hazardRatio: 0.68)
+    // Printed to 0.1 month and two decimals.
+    static let bonner = Figures(medians: [14.9, 24.4], hazardRatio: 0.68, halfDigit: (0.05, 0.005, 0))
     static let bonnerIPDfromKM = Figures(medians: [14.8, 25.4], hazardRatio: 0.717)
     static let bonnerReconstructKM = Figures(medians: [14.8, 24.6], hazardRatio: 0.720)
     // Gandhi et al., N Engl J Med 2018;378:2078–92 (abstract): 12-month OS 49.4 % (placebo) and
     // 69.2 % (pembrolizumab), HR 0.49.
-    static let keynote = Figures(hazardRatio: 0.49, landmark: [0.494, 0.692])
+    // Printed to two decimals and 0.1 %.
+    static let keynote = Figures(hazardRatio: 0.49, landmark: [0.494, 0.692], halfDigit: (0, 0.005, 0.0005))
     static let keynoteIPDfromKM = Figures(hazardRatio: 0.492, landmark: [0.497, 0.692])
     static let keynoteReconstructKM = Figures(hazardRatio: 0.497, landmark: [0.495, 0.693])
 
@@ -67,7 +82,8 @@ struct ReconstructionRealCurveTests {
     static func line(_ name: String, _ f: Figures, _ published: Figures) -> String {
         func n(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
         return "| \(name) | \(n(f.medians[0])) / \(n(f.medians[1])) | \(n(f.landmark[0])) / \(n(f.landmark[1])) | "
-            + "\(n(f.hazardRatio)) | \(String(format: "%.4f", f.distance(to: published))) |"
+            + "\(n(f.hazardRatio)) | \(String(format: "%.4f", f.distance(to: published))) | "
+            + "\(String(format: "%.4f", f.distance(to: published, rounding: false))) |"
     }
 
     @Test func bonner2006() throws {
@@ -86,8 +102,8 @@ struct ReconstructionRealCurveTests {
         let mine = try Self.figures(arms)
         print("""
         Bonner 2006 (locoregional control, months)
-        | reconstruction | median radio / radio+cetuximab | – | HR | distance |
-        |---|---|---|---|---|
+        | reconstruction | median radio / radio+cetuximab | – | HR | distance | point distance |
+        |---|---|---|---|---|---|
         \(Self.line("SurvMeta", mine, Self.bonner))
         \(Self.line("IPDfromKM", Self.bonnerIPDfromKM, Self.bonner))
         \(Self.line("reconstructKM", Self.bonnerReconstructKM, Self.bonner))
@@ -112,8 +128,8 @@ struct ReconstructionRealCurveTests {
         let mine = try Self.figures(arms, landmark: 12)
         print("""
         KEYNOTE-189 (overall survival, months)
-        | reconstruction | median placebo / pembrolizumab | 12-month OS | HR | distance |
-        |---|---|---|---|---|
+        | reconstruction | median placebo / pembrolizumab | 12-month OS | HR | distance | point distance |
+        |---|---|---|---|---|---|
         \(Self.line("SurvMeta", mine, Self.keynote))
         \(Self.line("IPDfromKM", Self.keynoteIPDfromKM, Self.keynote))
         \(Self.line("reconstructKM", Self.keynoteReconstructKM, Self.keynote))

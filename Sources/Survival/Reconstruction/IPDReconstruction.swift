@@ -32,20 +32,28 @@
 ///   product-limit value Ŝ, each drop gets the integer number of events that brings
 ///   Ŝ·Π(1 − 1/nⱼ) (the exact product, censoring between its events included) closest to the
 ///   click: rounding that preserves the product-limit estimate and corrects earlier rounding.
-/// - *Censoring inside an interval with a printed end* is spread in proportion to the number at
-///   risk (a constant censoring rate per patient, n falling geometrically between the printed
-///   numbers), and its count is found by bisection so that the printed number at risk at the end
-///   is met exactly (Guyot's iterative adjustment, here guaranteed to stop at an exact match); if
-///   even no censoring leaves too many events, all drops of the interval are scaled down alike.
+/// - *Where censoring goes.* Inside every interval censoring is spread in proportion to the curve
+///   S(t): only the event-free can be censored, and their potential censoring times (mostly the
+///   data cut-off after staggered entry) are taken as uniform within the interval. Spreading it
+///   in proportion to the number at risk (a constant censoring hazard) would put it too early
+///   where much of an interval is cut off, leaving too few at risk at the drops and too few
+///   events; Guyot's even spread in time is the same rule with S taken as flat.
+/// - *An interval with a printed end*: the number censored is found by bisection so that the
+///   printed number at risk at the end is met exactly (Guyot's iterative adjustment, here
+///   guaranteed to stop at an exact match); if even no censoring leaves too many events, all drops
+///   of the interval are scaled down alike.
 /// - *The last interval* is assumed to end with the follow-up, as Kaplan–Meier curves are drawn:
-///   patients still at risk at its start are censored evenly over it, events first, as far as the
-///   drops allow (no drop followed worse than with no censoring, plus twice the click noise);
-///   those left — at least the first printed number at risk after the last click — are censored
-///   at the last click (see `Tail`).
+///   patients still at risk at its start are censored over it, events first, as far as the drops
+///   allow (no drop followed worse than with no censoring, plus twice the click noise); those
+///   left — at least the first printed number at risk after the last click — are censored at the
+///   last click (see `Tail`).
 /// - *Printed total of events.* The difference from it is shared among ALL intervals (Guyot's
 ///   code puts it in the last one only) in proportion to how uncertain each interval's count is
 ///   (censoring timing and click noise; see `ReconstructionEngine.matchTotal`), and each interval
-///   is re-solved to take its share exactly.
+///   is re-solved to take its share exactly. If the total is out of reach only because a drop
+///   that spans a risk-table time was put wholly at one end (by the corner reading or at the later
+///   click), such drops are spread across the time and the reconstruction is rerun (reported as
+///   `dropSpreadAcrossRiskTime`).
 /// - *Only N known* (`reconstruct(curve:patients:)`): a single open interval, as above.
 public struct IPDReconstruction: Sendable, Codable, Equatable {
     /// What happens to patients still at risk at the last click.

@@ -34,23 +34,55 @@ struct IntervalSolver {
         var censorTimes: [Double] = []
     }
 
-    /// Censoring times inside the interval. With a printed end, censoring is spread in
-    /// proportion to the number at risk (a constant censoring rate per patient within the
-    /// interval), n(t) taken to fall geometrically from the printed start to the printed end
-    /// (linearly to 0 when the end is 0): the c-th of C censored leaves at the c/(C + 1) quantile
-    /// of that density. In the open last interval, evenly in time (Guyot et al. 2012).
+    /// Censoring times inside the interval, spread in proportion to the curve S(t): a patient
+    /// can only be censored while event-free, and the potential censoring times (mostly the data
+    /// cut-off after staggered entry) are taken as uniform within the interval, the histogram
+    /// estimate of their density; the censoring density is then ∝ S(t). The c-th of C censored
+    /// leaves at the c/(C + 1) quantile of that density, S read as the clicked curve (flat between
+    /// drops, linear across each drop). Spreading in proportion to the number at risk instead (a
+    /// constant censoring hazard) puts censoring too early when much of the interval is cut off,
+    /// which leaves too few at risk at the drops and too few events. Guyot et al. (2012) spread
+    /// censoring evenly in time, which is this with S taken as flat.
     func censorTimes(_ count: Int) -> [Double] {
         let a = interval.start, b = interval.end
         guard count > 0 else { return [] }
         let quantiles = (0..<count).map { Double($0 + 1) / Double(count + 1) }
-        guard let end = interval.printedEnd, interval.printedStart > end else {
-            return quantiles.map { a + $0 * (b - a) }
+        // The curve as knots (t, S) over [a, b].
+        var knots: [(t: Double, s: Double)] = [(a, interval.curveAtStart)]
+        for k in interval.sites {
+            let site = layout.sites[k]
+            let s0 = max(min(site.start, b), knots[knots.count - 1].t)
+            let s1 = max(min(site.end, b), s0)
+            if s0 > knots[knots.count - 1].t { knots.append((s0, site.top)) }
+            knots.append((s1, site.bottom))
         }
-        if end == 0 {
-            return quantiles.map { a + (1 - (1 - $0).squareRoot()) * (b - a) }
+        if b > knots[knots.count - 1].t { knots.append((b, knots[knots.count - 1].s)) }
+        var area = [0.0]
+        for k in 1..<knots.count {
+            area.append(area[k - 1] + (knots[k].t - knots[k - 1].t) * (knots[k].s + knots[k - 1].s) / 2)
         }
-        let r = Double(end) / Double(interval.printedStart)
-        return quantiles.map { a + Foundation.log(1 - $0 * (1 - r)) / Foundation.log(r) * (b - a) }
+        let total = area[area.count - 1]
+        guard total > 0 else { return quantiles.map { a + $0 * (b - a) } }
+        var times: [Double] = []
+        times.reserveCapacity(count)
+        var k = 1
+        for q in quantiles {
+            let target = q * total
+            while k < knots.count - 1 && area[k] < target { k += 1 }
+            let t0 = knots[k - 1].t, w = knots[k].t - t0
+            let s0 = knots[k - 1].s, r = target - area[k - 1]
+            var x = 0.0
+            if w > 0 {
+                // ∫₀ˣ (s0 + g·u) du = r with g the slope: the root in [0, w], in the form that is
+                // stable when g → 0 (then x = r / s0).
+                let g = (knots[k].s - s0) / w
+                let root = (s0 * s0 + 2 * g * r)
+                x = root > 0 ? 2 * r / (s0 + root.squareRoot()) : w
+                x = min(max(x, 0), w)
+            }
+            times.append(t0 + x)
+        }
+        return times
     }
 
     /// - Parameters:

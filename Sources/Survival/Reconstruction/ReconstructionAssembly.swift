@@ -13,8 +13,12 @@ struct ReconstructionAssembly {
         let usable = table.times.indices.filter { table.times[$0] <= lastTime }
         let beyond = table.times.indices.filter { table.times[$0] > lastTime }
         let riskTimes = usable.map { table.times[$0] }
-        var layout = ReconstructionLayout(points: cleaned.points, riskTimes: riskTimes, atRisk: usable.map { table.atRisk[$0] })
-        layout.noise = cleaned.noise
+        func layout(spreading: Bool) -> ReconstructionLayout {
+            var layout = ReconstructionLayout(points: cleaned.points, riskTimes: riskTimes, atRisk: usable.map { table.atRisk[$0] },
+                                              spreadSpanningDrops: spreading)
+            layout.noise = cleaned.noise
+            return layout
+        }
 
         let lastRiskTime = riskTimes[riskTimes.count - 1]
         let after = cleaned.points.filter { $0.time > lastRiskTime }
@@ -31,10 +35,30 @@ struct ReconstructionAssembly {
         }
 
         let tailFloor = beyond.first.map { table.atRisk[$0] } ?? 0
-        let engine = ReconstructionEngine(layout: layout, tailFloor: tailFloor)
-        var plans = engine.firstPass()
-        if let totalEvents { plans = engine.matchTotal(plans, total: totalEvents) }
-        let outcome = engine.execute(plans, record: true)
+        func solve(_ layout: ReconstructionLayout) -> ReconstructionEngine.Outcome {
+            let engine = ReconstructionEngine(layout: layout, tailFloor: tailFloor)
+            var plans = engine.firstPass()
+            if let totalEvents { plans = engine.matchTotal(plans, total: totalEvents) }
+            return engine.execute(plans, record: true)
+        }
+        let endLayout = layout(spreading: false)
+        var outcome = solve(endLayout)
+        // A drop the clicks put at one end (a corner, or the later click) but which spans a
+        // risk-table time can leave the printed total unreachable (its events all fall on one side
+        // of the time, where the printed numbers at risk cap them). Then such drops are spread
+        // across the time.
+        if let totalEvents, outcome.events != totalEvents, !endLayout.spanningOneEndDrops.isEmpty {
+            let spread = solve(layout(spreading: true))
+            if abs(spread.events - totalEvents) < abs(outcome.events - totalEvents) {
+                outcome = spread
+                let spans = endLayout.spanningOneEndDrops.map { "\(fmt($0.start))–\(fmt($0.end))" }.joined(separator: ", ")
+                repairs.append(ReconstructionRepair(
+                    kind: .dropSpreadAcrossRiskTime, source: .totalEvents, rows: [],
+                    message: "the printed total of \(totalEvents) events cannot be reached with the events of the drop"
+                        + (endLayout.spanningOneEndDrops.count == 1 ? "" : "s") + " over \(spans) at one end, as the clicks suggest; "
+                        + "they were spread across the risk-table time\(endLayout.spanningOneEndDrops.count == 1 ? "" : "s") inside"))
+            }
+        }
 
         var times: [Double] = []
         var events: [Bool] = []

@@ -19,6 +19,7 @@ struct ReconstructionEngine {
         var runs: [IntervalSolver.Run]
         /// Patients still at risk after the last click.
         var remaining: Int
+        var events: Int { runs.reduce(0) { $0 + $1.events } }
     }
 
     func solver(_ i: Int) -> IntervalSolver { IntervalSolver(layout: layout, index: i) }
@@ -29,7 +30,8 @@ struct ReconstructionEngine {
     /// reproduce the printed number at risk at its end (bisection: Guyot's iterative adjustment in
     /// a form that always stops, at an exact match). The open last interval assumes the curve is
     /// drawn to the last follow-up: everyone at risk at its start leaves by the last click (down
-    /// to the first printed number at risk after it), events first, the rest censored evenly.
+    /// to the first printed number at risk after it), events first, the rest censored in
+    /// proportion to S(t) (`IntervalSolver.censorTimes`).
     func firstPass() -> [Plan] {
         var plans: [Plan] = []
         var atRisk = patients
@@ -54,10 +56,10 @@ struct ReconstructionEngine {
     }
 
     /// The number censored in the open last interval when no total of events is printed: as many
-    /// as the curve allows, up to everyone still at risk (down to the printed floor), spread
-    /// evenly, events first. "Allows": no drop is then followed worse than with no censoring at
-    /// all plus twice the click noise σ (`CleanedCurve.noise`) — censoring that would shrink the
-    /// number at risk below what a drop's size shows is not taken.
+    /// as the curve allows, up to everyone still at risk (down to the printed floor), spread in
+    /// proportion to S(t), events first. "Allows": no drop is then followed worse than with no
+    /// censoring at all plus twice the click noise σ (`CleanedCurve.noise`) — censoring that
+    /// would shrink the number at risk below what a drop's size shows is not taken.
     func openCensoring(_ s: IntervalSolver, atRisk: Int, km: Double, floor: Int) -> Int {
         let cmax = max(0, atRisk - floor)
         func error(_ c: Int) -> Double {

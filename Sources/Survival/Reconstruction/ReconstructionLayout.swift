@@ -86,10 +86,17 @@ struct ReconstructionLayout: Sendable {
     /// input clicks (a rise is noise by definition), at least 0.001.
     var noise: Double = 0.001
 
+    /// Drops placed at one end (`fromStart`, `toEnd`, `atEnd`) that span a risk-table time; with
+    /// `spreadSpanningDrops` they were spread across the pieces instead.
+    var spanningOneEndDrops: [(start: Double, end: Double)] = []
+
     /// - Parameters:
     ///   - points: the cleaned curve (starts at (0, 1), non-increasing, time-sorted).
     ///   - riskTimes, atRisk: the usable printed rows (times ≤ the last click, first at 0).
-    init(points: [CleanedCurve.Point], riskTimes: [Double], atRisk: [Int]) {
+    ///   - spreadSpanningDrops: spread a drop that spans a risk-table time over its pieces in
+    ///     proportion to time even when the clicks put it at one end (used when that reading
+    ///     cannot hold a printed total of events).
+    init(points: [CleanedCurve.Point], riskTimes: [Double], atRisk: [Int], spreadSpanningDrops: Bool = false) {
         precondition(!riskTimes.isEmpty && riskTimes[0] == 0, "the risk table starts at time 0")
         let lastTime = points[points.count - 1].time
         verticalTolerance = 0.002 * lastTime
@@ -113,6 +120,7 @@ struct ReconstructionLayout: Sendable {
         self.style = style
 
         var sites: [Site] = []
+        var spanning: [(start: Double, end: Double)] = []
         var curveTimes: [Double] = []
         var curveValues: [Double] = []
         func addPoint(_ t: Double, _ v: Double) { curveTimes.append(t); curveValues.append(v) }
@@ -153,6 +161,10 @@ struct ReconstructionLayout: Sendable {
             // Cut the drop at the risk-table times inside it. A drop placed at its start (end)
             // falls wholly in the first (last) piece; otherwise the pieces share it linearly.
             var cuts = riskTimes.filter { $0 > a.time && $0 < b.time }
+            if !cuts.isEmpty && (placement == .fromStart || placement == .toEnd || placement == .atEnd) {
+                spanning.append((a.time, b.time))
+                if spreadSpanningDrops { placement = .centered }
+            }
             if placement == .vertical && !cuts.isEmpty { placement = .centered }
             cuts.append(b.time)
             var from = a.time
@@ -180,6 +192,7 @@ struct ReconstructionLayout: Sendable {
             }
         }
         self.sites = sites
+        spanningOneEndDrops = spanning
 
         func curve(at t: Double) -> Double {
             var s = 1.0

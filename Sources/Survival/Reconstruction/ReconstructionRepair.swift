@@ -40,6 +40,10 @@ public struct ReconstructionRepair: Sendable, Codable, Equatable, Hashable, Cust
         case censoringExtrapolated = "censoring_extrapolated"
         /// The printed number at risk could not be met (the curve and the table disagree).
         case numberAtRiskNotMatched = "number_at_risk_not_matched"
+        /// The events of a drop that spans a risk-table time were spread across that time instead
+        /// of being put at the end of the drop the clicks point to, because that reading could not
+        /// hold the printed total of events.
+        case dropSpreadAcrossRiskTime = "drop_spread_across_risk_time"
         /// The printed total of events could not be met exactly.
         case totalEventsNotMatched = "total_events_not_matched"
     }
