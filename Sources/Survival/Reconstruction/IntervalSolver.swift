@@ -126,12 +126,24 @@ struct IntervalSolver {
                 let ideal = Double(n) * (1 - target / km)
                 let guess = Int(ideal.rounded())
                 if guess > cap { capped = true }
+                // The ideal uses n at the start of the drop; censoring inside the drop's span can
+                // make a count far from it the closest (a drop read at its end after heavy
+                // censoring), so walk from the guess while the error keeps falling.
+                func error(_ c: Int) -> Double { abs(after(site, c, n, km, cens, p, eventsFirst ? floor : nil).km - target) }
                 var best = min(max(guess, 0), cap)
-                var bestError = abs(after(site, best, n, km, cens, p, eventsFirst ? floor : nil).km - target)
-                for c in [best - 1, best + 1] where c >= 0 && c <= cap {
-                    let e = abs(after(site, c, n, km, cens, p, eventsFirst ? floor : nil).km - target)
-                    if e < bestError - 1e-15 { best = c; bestError = e }
+                var bestError = error(best)
+                for step in [-1, 1] {
+                    var c = best + step
+                    let start = best
+                    while c >= 0 && c <= cap {
+                        let e = error(c)
+                        if e < bestError - 1e-15 { best = c; bestError = e; c += step } else { break }
+                    }
+                    if best != start { break }
                 }
+                // The error need not be unimodal in the count when events crowd out the censoring
+                // between them (events first): no events at all is always a candidate.
+                if best > 1 && error(0) < bestError - 1e-15 { best = 0 }
                 d = best
             }
             let state = after(site, d, n, km, cens, p, eventsFirst ? floor : nil)
