@@ -13,20 +13,22 @@ import StatNumerics
 ///   (`rma(estimate, sei = se, method = "FE")`'s QE).
 /// - Mixed-effects moderator version: `rma(yi, vi, mods = ~ factor(g))` — QM (χ² or F), QE, the
 ///   residual τ² and R², as `MetaRegression`.
-public struct SubgroupAnalysis: Sendable, Equatable {
-    public var estimator: TauSquaredEstimator
-    public var test: InferenceTest
-    public var level: Double
-    public var control: ModelControl
+public struct SubgroupAnalysis: FitConfigured, Sendable, Equatable {
+    public var settings: FitSettings
     public var commonTau2: Bool
+
+    public init(settings: FitSettings) {
+        self.init(settings: settings, commonTau2: false)
+    }
+
+    public init(settings: FitSettings, commonTau2: Bool) {
+        self.settings = settings
+        self.commonTau2 = commonTau2
+    }
 
     public init(estimator: TauSquaredEstimator = .REML, test: InferenceTest = .z, level: Double = 0.95,
                 control: ModelControl = .default, commonTau2: Bool = false) {
-        self.estimator = estimator
-        self.test = test
-        self.level = level
-        self.control = control
-        self.commonTau2 = commonTau2
+        self.init(settings: FitSettings(estimator: estimator, test: test, level: level, control: control), commonTau2: commonTau2)
     }
 
     /// - Parameters:
@@ -44,8 +46,8 @@ public struct SubgroupAnalysis: Sendable, Equatable {
             throw DomainError(routine: routine, "a subgroup analysis needs at least 2 subgroups; all \(k) studies are in \"\(present.first ?? "")\"")
         }
         var warnings: [String] = []
-        if estimator.isEqualEffects && (test == .knha || test == .adhoc) {
-            warnings.append("the Knapp & Hartung method is not meant to be used with \(estimator.rawValue) models (metafor's warning)")
+        if settings.estimator.isEqualEffects && (settings.test == .knha || settings.test == .adhoc) {
+            warnings.append("the Knapp & Hartung method is not meant to be used with \(settings.estimator.rawValue) models (metafor's warning)")
         }
         let members = present.map { level in (0..<k).filter { groups[$0] == level } }
 
@@ -53,17 +55,17 @@ public struct SubgroupAnalysis: Sendable, Equatable {
         var separate: [SubgroupResult] = []
         for (name, index) in zip(present, members) {
             let sub = index.map { studies[$0] }
-            var groupTest = test
+            var groupTest = settings.test
             var notes: [String] = []
             if sub.count == 1 {
                 notes.append("subgroup \"\(name)\" has a single study" + (commonTau2 ? " (its Q is 0)"
                     : ": fitted as metafor does with k = 1 (τ² = 0, Q = 0)"))
-                if test != .z {
+                if settings.test != .z {
                     groupTest = .z
                     notes.append("test set to z for subgroup \"\(name)\" because k = 1 (as metafor)")
                 }
             }
-            let fit = try MixedEffectsModel(estimator: estimator, test: groupTest, level: level, control: control)
+            let fit = try MixedEffectsModel(estimator: settings.estimator, test: groupTest, level: settings.level, control: settings.control)
                 .fit(yi: sub.map(\.yi), vi: sub.map(\.vi), design: Matrix(rows: sub.count, columns: 1, repeating: 1), names: ["intrcpt"])
             let c = fit.coefficients[0]
             separate.append(SubgroupResult(
@@ -80,7 +82,7 @@ public struct SubgroupAnalysis: Sendable, Equatable {
         var sharedTau2: Double? = nil
         if commonTau2 {
             let x = Matrix(columns: members.map { index in (0..<k).map { index.contains($0) ? 1.0 : 0.0 } })
-            let fit = try MetaRegression(estimator: estimator, test: test, level: level, control: control)
+            let fit = try MetaRegression(settings: settings)
                 .fit(studies, design: x, names: present)
             sharedTau2 = fit.model.tau2
             groupResults = zip(separate, fit.coefficients).map { own, c in
@@ -112,7 +114,7 @@ public struct SubgroupAnalysis: Sendable, Equatable {
         do {
             var columns: [[Double]] = [[Double](repeating: 1, count: k)]
             for index in members.dropFirst() { columns.append((0..<k).map { index.contains($0) ? 1.0 : 0.0 }) }
-            moderator = try MetaRegression(estimator: estimator, test: test, level: level, control: control)
+            moderator = try MetaRegression(settings: settings)
                 .fit(studies, design: Matrix(columns: columns), names: ["intrcpt"] + present.dropFirst().map { $0 })
         } catch {
             warnings.append("the mixed-effects moderator test could not be fitted: \(error)")
