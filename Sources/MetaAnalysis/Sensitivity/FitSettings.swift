@@ -22,9 +22,9 @@ public struct FitSettings: Sendable, Codable, Equatable, Hashable {
     var model: MixedEffectsModel { MixedEffectsModel(estimator: estimator, test: test, level: level, control: control) }
 }
 
-/// An analysis configured by `FitSettings` (leave-one-out, influence, cumulative, meta-regression, subgroups):
-/// `analysis.estimator` etc. read and write its `settings`, and `init(estimator:test:level:control:)`
-/// builds it from the four settings.
+/// An analysis configured by `FitSettings` (leave-one-out, influence, cumulative, meta-regression,
+/// subgroups): `analysis.estimator` etc. read and write its `settings`, and
+/// `init(estimator:test:level:control:)` builds it from the four settings.
 @dynamicMemberLookup
 public protocol FitConfigured {
     var settings: FitSettings { get set }
