@@ -140,6 +140,36 @@ struct ReconstructionRealCurveTests {
         #expect(mine.distance(to: Self.keynote) <= Self.keynoteReconstructKM.distance(to: Self.keynote))
     }
 
+    /// The test-only Guyot baseline (the round trip's stand-in for the R packages, which cannot be
+    /// installed here) run on the same clicks gives reconstructKM 0.3.0's event counts, medians and
+    /// 12-month survival as listed in shared/data/km-digitized/README.md exactly (to the digits
+    /// listed), and its hazard ratios within 0.005: where it writes the censored times differs.
+    @Test func guyotBaselineReproducesReconstructKM() throws {
+        func arm(_ clicks: String, _ nar: String, _ scale: SurvivalScale) throws -> (times: [Double], events: [Bool]) {
+            GuyotBaseline.reconstruct(curve: try DigitizedData.curve(clicks, scale: scale),
+                                      riskTable: try DigitizedData.riskTable(nar), totalEvents: nil)
+        }
+        func figures(_ a: (times: [Double], events: [Bool]), _ b: (times: [Double], events: [Bool]))
+            throws -> (events: [Int], medians: [Double?], s12: [Double], hr: Double) {
+            let fits = try [a, b].map { try KaplanMeier().fit(times: $0.times, events: $0.events) }
+            let data = try SurvivalData(times: a.times + b.times, eventFlags: a.events + b.events,
+                                        groups: Array(repeating: "0", count: a.times.count) + Array(repeating: "1", count: b.times.count))
+            return ([a, b].map { $0.events.filter { $0 }.count }, fits.map { $0.median.time }, fits.map { $0.survival(at: 12) },
+                    exp(try CoxModel().fit(data).coefficients[0].estimate))
+        }
+        let k = try figures(arm("reconstructKM/pbo_clicks.csv", "reconstructKM/pbo_NAR.csv", .proportion),
+                            arm("reconstructKM/pembro_clicks.csv", "reconstructKM/pembro_NAR.csv", .proportion))
+        #expect(k.events == [107, 126])
+        #expect(k.medians[0].map { abs($0 - 11.3) < 0.05 } == true && k.medians[1] == nil)
+        #expect(abs(k.s12[0] - 0.495) < 0.0005 && abs(k.s12[1] - 0.693) < 0.0005, "\(k.s12)")
+        #expect(abs(k.hr - Self.keynoteReconstructKM.hazardRatio) < 0.005, "\(k.hr)")
+        let b = try figures(arm("IPDfromKM/Radiationdata_radio.csv", "IPDfromKM/Radiationdata_radio_nar.csv", .percent),
+                            arm("IPDfromKM/Radiationdata_radioplus.csv", "IPDfromKM/Radiationdata_radioplus_nar.csv", .percent))
+        #expect(b.events == [134, 111])
+        #expect(b.medians.map { $0 ?? 0 } == [14.8, 24.6])
+        #expect(abs(b.hr - Self.bonnerReconstructKM.hazardRatio) < 0.005, "\(b.hr)")
+    }
+
     /// Over all published figures of both trials, closer than either package.
     @Test func closerThanBothPackagesOverall() throws {
         let b = try Self.figures(Self.radiation())
