@@ -4,22 +4,45 @@ struct CleanedCurve: Sendable {
     struct Point: Sendable, Equatable {
         var time: Double
         var survival: Double
-        /// The input rows behind this point (empty for the added anchor).
-        var rows: [Int]
+        /// The input clicks behind this point (none for the added anchor), as positions in
+        /// `CleanedCurve.order`: see `rows(of:)`.
+        var members: Range<Int> = 0..<0
+        /// Input rows given directly (a curve built by hand), in addition to `members`.
+        var rows: [Int] = []
         var isAnchor: Bool = false
     }
 
     /// The curve the reconstruction follows.
     var points: [Point]
     /// Every input click on the 0–1 scale with its time clamped at 0 and survival clipped to
-    /// [0, 1], before sorting, merging and pooling: what the quality report compares against.
-    var clicks: [(time: Double, survival: Double, row: Int)]
+    /// [0, 1], before sorting, merging and pooling, in input order: what the quality report
+    /// compares against.
+    var clickTimes: [Double]
+    var clickSurvival: [Double]
     var repairs: [ReconstructionRepair]
     /// Click noise on the 0–1 scale: √(mean rise² / 2) over the rises between time-consecutive
     /// clicks (a Kaplan–Meier curve never rises, so every rise is digitizing error), at least 0.001.
     var noise: Double = 0.001
+    /// Input positions (0-based) of the clicks in sorted order; a point's clicks are
+    /// `order[point.members]`.
+    var order: [Int] = []
+    /// The input's row labels (`DigitizedCurve.rows`).
+    var inputRows: [Int]? = nil
 
     var lastTime: Double { points[points.count - 1].time }
+
+    /// The input rows behind `points`, in no particular order.
+    func rows<S: Sequence<Point>>(of points: S) -> [Int] {
+        var count = 0
+        for point in points { count += point.members.count + point.rows.count }
+        var rows: [Int] = []
+        rows.reserveCapacity(count)
+        for point in points {
+            for m in point.members { rows.append(DigitizedCurve.row(order[m], rows: inputRows)) }
+            rows += point.rows
+        }
+        return rows
+    }
 }
 
 /// Preprocessing of digitized clicks (see `IPDReconstruction` for the list of steps).
@@ -74,15 +97,20 @@ enum CurvePreprocessing {
                 kind: .negativeTimeSetToZero, source: .curve, rows: [curve.row(i)],
                 message: "time \(fmt(curve.times[i])) is before the start of follow-up; set to 0"))
         }
-        let clicks = (0..<n).map { (time: times[$0], survival: surv[$0], row: curve.row($0)) }
+        let clickTimes = times, clickSurvival = surv
 
-        // Sort by time; at one time, from the top of the step to its bottom.
-        var order = (0..<n).sorted { a, b in
+        // Sort by time; at one time, from the top of the step to its bottom (a total order, so
+        // the result does not depend on the sorting algorithm; clicks already in order stay).
+        func before(_ a: Int, _ b: Int) -> Bool {
             if times[a] != times[b] { return times[a] < times[b] }
             if surv[a] != surv[b] { return surv[a] > surv[b] }
             return a < b
         }
-        if order != Array(0..<n) {
+        var inOrder = true
+        for i in 1..<n where before(i, i - 1) { inOrder = false; break }
+        var order = Array(0..<n)
+        if !inOrder {
+            order.sort(by: before)
             var moved: [Int] = []
             var latest = -Double.infinity
             for i in 0..<n {
@@ -110,17 +138,20 @@ enum CurvePreprocessing {
             var j = k
             while j + 1 < n && times[order[j + 1]] - times[order[k]] <= resolution { j += 1 }
             if j > k {
-                let cluster = Array(order[k...j])
-                let rising = zip(cluster, cluster.dropFirst()).contains { surv[$0.1] > surv[$0.0] }
+                var rising = false
+                for m in k..<j where surv[order[m + 1]] > surv[order[m]] { rising = true; break }
                 if rising {
+                    let cluster = Array(order[k...j])
                     let reordered = cluster.sorted { surv[$0] > surv[$1] || (surv[$0] == surv[$1] && times[$0] < times[$1]) }
                     let latest = cluster.map { times[$0] }.max()!
                     for i in cluster { times[i] = latest }
                     order.replaceSubrange(k...j, with: reordered)
                     repairs.append(ReconstructionRepair(
                         kind: .verticalStepReordered, source: .curve, rows: cluster.map(curve.row).sorted(),
-                        message: "clicks within the time resolution (\(fmt(resolution))) of each other rise in time order; "
-                            + "taken as one vertical step at time \(fmt(latest)), from the top down"))
+                        message: """
+                            clicks within the time resolution (\(fmt(resolution))) of each other rise in time order; \
+                            taken as one vertical step at time \(fmt(latest)), from the top down
+                            """))
                 }
             }
             k = j + 1
@@ -129,69 +160,86 @@ enum CurvePreprocessing {
         // Repeated times: keep the top and the bottom of the vertical step.
         var points: [CleanedCurve.Point] = []
         var weights: [Double] = []
+        points.reserveCapacity(n + 1)
+        weights.reserveCapacity(n + 1)
         var g = 0
         while g < n {
             var h = g
             while h + 1 < n && times[order[h + 1]] == times[order[g]] { h += 1 }
-            let group = Array(order[g...h])
-            let t = times[group[0]]
-            let top = group[0], bottom = group[group.count - 1]
-            if group.count == 1 {
-                points.append(.init(time: t, survival: surv[top], rows: [curve.row(top)]))
+            let t = times[order[g]]
+            let top = order[g], bottom = order[h]
+            let count = h - g + 1
+            if count == 1 {
+                points.append(.init(time: t, survival: surv[top], members: g..<(g + 1)))
                 weights.append(1)
             } else if surv[top] == surv[bottom] {
-                points.append(.init(time: t, survival: surv[top], rows: group.map(curve.row)))
-                weights.append(Double(group.count))
+                points.append(.init(time: t, survival: surv[top], members: g..<(h + 1)))
+                weights.append(Double(count))
                 repairs.append(ReconstructionRepair(
-                    kind: .duplicateTimeMerged, source: .curve, rows: group.map(curve.row).sorted(),
-                    message: "\(group.count) clicks at the same point (\(fmt(t)), \(fmt(surv[top] * full))\(unit)); merged into one"))
+                    kind: .duplicateTimeMerged, source: .curve, rows: order[g...h].map(curve.row).sorted(),
+                    message: "\(count) clicks at the same point (\(fmt(t)), \(fmt(surv[top] * full))\(unit)); merged into one"))
             } else {
-                let middle = Array(group.dropFirst().dropLast())
-                points.append(.init(time: t, survival: surv[top], rows: [curve.row(top)]))
-                points.append(.init(time: t, survival: surv[bottom], rows: [curve.row(bottom)] + middle.map(curve.row)))
+                // The bottom point also carries the clicks between the top and the bottom.
+                points.append(.init(time: t, survival: surv[top], members: g..<(g + 1)))
+                points.append(.init(time: t, survival: surv[bottom], members: (g + 1)..<(h + 1)))
                 weights.append(1)
                 weights.append(1)
-                if !middle.isEmpty {
+                if count > 2 {
+                    let middle = order[(g + 1)..<h]
                     repairs.append(ReconstructionRepair(
                         kind: .duplicateTimeMerged, source: .curve, rows: middle.map(curve.row).sorted(),
-                        message: "\(middle.count) click\(middle.count == 1 ? "" : "s") at time \(fmt(t)) between the top (row \(curve.row(top))) "
-                            + "and the bottom (row \(curve.row(bottom))) of a vertical step; merged into the step"))
+                        message: """
+                            \(middle.count) click\(middle.count == 1 ? "" : "s") at time \(fmt(t)) between the top (row \(curve.row(top))) \
+                            and the bottom (row \(curve.row(bottom))) of a vertical step; merged into the step
+                            """))
                 }
             }
             g = h + 1
         }
+        var cleaned = CleanedCurve(points: [], clickTimes: clickTimes, clickSurvival: clickSurvival, repairs: [])
+        cleaned.order = order
+        cleaned.inputRows = curve.rows
 
         // Anchor at (0, 1).
         if points[0].time > 0 || points[0].survival < 1 {
-            points.insert(.init(time: 0, survival: 1, rows: [], isAnchor: true), at: 0)
+            points.insert(.init(time: 0, survival: 1, members: 0..<0, isAnchor: true), at: 0)
             weights.insert(Double(n), at: 0)
             let first = points[1]
             var message = "the curve starts at (\(fmt(first.time)), \(fmt(first.survival * full))\(unit)); added the point (0, \(ReconstructionError.format(full))\(unit))"
             if first.time == 0 {
                 message += "; the drop to \(fmt(first.survival * full))\(unit) at time 0 becomes events at time 0"
             }
-            repairs.append(ReconstructionRepair(kind: .anchorAdded, source: .curve, rows: first.rows.sorted(), message: message))
+            repairs.append(ReconstructionRepair(kind: .anchorAdded, source: .curve, rows: cleaned.rows(of: CollectionOfOne(first)).sorted(), message: message))
         }
 
         // Rises: isotonic (antitonic) regression, never deletion.
         let fit = AntitonicRegression(values: points.map(\.survival), weights: weights)
         for block in fit.blocks where block.range.count > 1 {
-            let members = Array(block.range)
-            let rows = members.flatMap { points[$0].rows }.sorted()
-            let lo = members.map { points[$0].survival }.min()!
-            let hi = members.map { points[$0].survival }.max()!
+            let members = block.range
+            let rows = cleaned.rows(of: points[members]).sorted()
+            var lo = points[members.lowerBound].survival, hi = lo
+            for m in members {
+                if points[m].survival < lo { lo = points[m].survival }
+                if hi < points[m].survival { hi = points[m].survival }
+            }
             repairs.append(ReconstructionRepair(
                 kind: .risePooled, source: .curve, rows: rows,
-                message: "survival rises within these clicks (between \(fmt(lo * full))\(unit) and \(fmt(hi * full))\(unit)); "
-                    + "replaced by their mean \(fmt(block.value * full))\(unit) (isotonic regression)"))
+                message: """
+                    survival rises within these clicks (between \(fmt(lo * full))\(unit) and \(fmt(hi * full))\(unit)); \
+                    replaced by their mean \(fmt(block.value * full))\(unit) (isotonic regression)
+                    """))
         }
-        var rises: [Double] = []
+        var rises = 0
+        var squares = 0.0
         for k in 1..<points.count where points[k].survival > points[k - 1].survival {
-            rises.append(points[k].survival - points[k - 1].survival)
+            let rise = points[k].survival - points[k - 1].survival
+            squares += rise * rise
+            rises += 1
         }
-        let noise = rises.isEmpty ? 0 : (rises.map { $0 * $0 }.reduce(0, +) / Double(rises.count) / 2).squareRoot()
+        let noise = rises == 0 ? 0 : (squares / Double(rises) / 2).squareRoot()
         for i in points.indices { points[i].survival = fit.fitted[i] }
-        var cleaned = CleanedCurve(points: points, clicks: clicks, repairs: repairs)
+        cleaned.points = points
+        cleaned.repairs = repairs
         cleaned.noise = max(noise, 0.001)
         return cleaned
     }

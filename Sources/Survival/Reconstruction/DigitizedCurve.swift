@@ -34,6 +34,11 @@ public struct DigitizedCurve: Sendable, Codable, Equatable {
 
     /// The input row of click `index` (0-based position).
     public func row(_ index: Int) -> Int {
+        Self.row(index, rows: rows)
+    }
+
+    /// The input row of click `index` given the curve's `rows`.
+    static func row(_ index: Int, rows: [Int]?) -> Int {
         if let rows, index < rows.count { return rows[index] }
         return index + 1
     }

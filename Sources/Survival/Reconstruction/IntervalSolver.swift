@@ -16,11 +16,12 @@ import Foundation
 struct IntervalSolver {
     let layout: ReconstructionLayout
     let index: Int
+    /// Reused buffers of the engine that owns this solver (nil: a fresh one per call).
+    var scratch: ReconstructionScratch? = nil
 
     var interval: ReconstructionLayout.Interval { layout.intervals[index] }
 
     struct Run {
-        var counts: [Int]
         var events: Int
         var censored: Int
         var atRiskEnd: Int
@@ -43,46 +44,92 @@ struct IntervalSolver {
     /// constant censoring hazard) puts censoring too early when much of the interval is cut off,
     /// which leaves too few at risk at the drops and too few events. Guyot et al. (2012) spread
     /// censoring evenly in time, which is this with S taken as flat.
-    func censorTimes(_ count: Int) -> [Double] {
+    ///
+    /// The one place that decides the censoring times: `times` is replaced by the `count` times
+    /// (its capacity is kept, so a reused buffer does not allocate). `density` is
+    /// `censoringDensity()`, which does not depend on the count, if already at hand.
+    func censorTimes(_ count: Int, into times: inout [Double], density: CensoringDensity? = nil) {
+        times.removeAll(keepingCapacity: true)
         let a = interval.start, b = interval.end
-        guard count > 0 else { return [] }
-        let quantiles = (0..<count).map { Double($0 + 1) / Double(count + 1) }
-        // The curve as knots (t, S) over [a, b].
-        var knots: [(t: Double, s: Double)] = [(a, interval.curveAtStart)]
-        for k in interval.sites {
-            let site = layout.sites[k]
-            let s0 = max(min(site.start, b), knots[knots.count - 1].t)
-            let s1 = max(min(site.end, b), s0)
-            if s0 > knots[knots.count - 1].t { knots.append((s0, site.top)) }
-            knots.append((s1, site.bottom))
-        }
-        if b > knots[knots.count - 1].t { knots.append((b, knots[knots.count - 1].s)) }
-        var area = [0.0]
-        for k in 1..<knots.count {
-            area.append(area[k - 1] + (knots[k].t - knots[k - 1].t) * (knots[k].s + knots[k - 1].s) / 2)
-        }
-        let total = area[area.count - 1]
-        guard total > 0 else { return quantiles.map { a + $0 * (b - a) } }
-        var times: [Double] = []
+        guard count > 0 else { return }
         times.reserveCapacity(count)
-        var k = 1
-        for q in quantiles {
-            let target = q * total
-            while k < knots.count - 1 && area[k] < target { k += 1 }
-            let t0 = knots[k - 1].t, w = knots[k].t - t0
-            let s0 = knots[k - 1].s, r = target - area[k - 1]
+        func quantile(_ i: Int) -> Double { Double(i + 1) / Double(count + 1) }
+        let density = density ?? censoringDensity()
+        let segments = density.segments, total = density.total
+        guard total > 0 else {
+            for i in 0..<count { times.append(a + quantile(i) * (b - a)) }
+            return
+        }
+        var k = 0
+        for i in 0..<count {
+            let target = quantile(i) * total
+            while k < segments.count - 1 && segments[k].areaEnd < target { k += 1 }
+            let segment = segments[k]
+            let w = segment.width, r = target - segment.areaStart
             var x = 0.0
             if w > 0 {
                 // ∫₀ˣ (s0 + g·u) du = r with g the slope: the root in [0, w], in the form that is
                 // stable when g → 0 (then x = r / s0).
-                let g = (knots[k].s - s0) / w
-                let root = (s0 * s0 + 2 * g * r)
-                x = root > 0 ? 2 * r / (s0 + root.squareRoot()) : w
+                let root = (segment.s0Squared + segment.twiceSlope * r)
+                x = root > 0 ? 2 * r / (segment.s0 + root.squareRoot()) : w
                 x = min(max(x, 0), w)
             }
-            times.append(t0 + x)
+            times.append(segment.t0 + x)
         }
+    }
+
+    /// `censorTimes(_:into:density:)` as a new array.
+    func censorTimes(_ count: Int) -> [Double] {
+        var times: [Double] = []
+        censorTimes(count, into: &times)
         return times
+    }
+
+    /// The censoring density of `censorTimes`: the curve over the interval read as knots (t, S),
+    /// flat between drops and linear across each; per piece between knots, where it starts, its
+    /// width, S at its start, and the area under the curve up to its start and its end.
+    struct CensoringDensity {
+        struct Segment {
+            var t0: Double
+            var width: Double
+            var s0: Double
+            /// s0², and 2g with g = the slope (S at the end − s0) / width, when width > 0.
+            var s0Squared: Double
+            var twiceSlope: Double
+            var areaStart: Double
+            var areaEnd: Double
+        }
+        var segments: [Segment]
+        /// The area under the whole curve over the interval.
+        var total: Double
+    }
+
+    func censoringDensity() -> CensoringDensity {
+        let a = interval.start, b = interval.end
+        var segments: [CensoringDensity.Segment] = []
+        segments.reserveCapacity(2 * interval.sites.count + 1)
+        // The curve as knots (t, S) over [a, b], each piece between knots kept as it comes.
+        var last = (t: a, s: interval.curveAtStart)
+        var area = 0.0
+        func knot(_ t: Double, _ s: Double) {
+            let w = t - last.t
+            let next = area + w * (s + last.s) / 2
+            var segment = CensoringDensity.Segment(t0: last.t, width: w, s0: last.s, s0Squared: last.s * last.s,
+                                                   twiceSlope: 0, areaStart: area, areaEnd: next)
+            if w > 0 { segment.twiceSlope = 2 * ((s - last.s) / w) }
+            segments.append(segment)
+            area = next
+            last = (t, s)
+        }
+        for k in interval.sites {
+            let site = layout.sites[k]
+            let s0 = max(min(site.start, b), last.t)
+            let s1 = max(min(site.end, b), s0)
+            if s0 > last.t { knot(s0, site.top) }
+            knot(s1, site.bottom)
+        }
+        if b > last.t { knot(b, last.s) }
+        return CensoringDensity(segments: segments, total: area)
     }
 
     /// - Parameters:
@@ -99,89 +146,443 @@ struct IntervalSolver {
     ///   - record: also return the event and censoring times.
     func run(atRisk: Int, survival: Double, censored: Int, lambda: Double = 1, floor: Int, maxEvents: Int,
              eventsFirst: Bool? = nil, record: Bool = false) -> Run {
+        let interval = self.interval
         let eventsFirst = eventsFirst ?? interval.isOpen
-        let cens = censorTimes(censored)
-        var n = atRisk
-        var km = survival
-        var p = 0
-        var total = 0
-        var capped = false
-        var counts: [Int] = []
-        var maxError = 0.0
-        var eventTimes: [Double] = []
-        let ref = interval.curveAtStart
-        var applied: [Double] = []
-        func censor(_ time: Double) {
-            if !eventsFirst || n > floor { n -= 1; applied.append(time) }
+        let scratch = self.scratch ?? ReconstructionScratch()
+        scratch.prepare(for: layout)
+        // A run is a function of its arguments, and the searches ask for some again: the last
+        // few runs, and the last one asked for in each interval, are kept with the number of
+        // events they put at each drop. Recording a kept run only replays those numbers.
+        let key = ReconstructionScratch.RunKey(
+            interval: index, atRisk: atRisk, survival: survival.bitPattern, censored: censored, lambda: lambda.bitPattern,
+            floor: floor, maxEvents: maxEvents, eventsFirst: eventsFirst)
+        if let known = scratch.knownRun(key) {
+            return record ? replay(scratch, known, atRisk: atRisk, survival: survival, censored: censored, floor: floor,
+                                   eventsFirst: eventsFirst)
+                          : known.run
         }
-        for s in interval.sites {
-            let site = layout.sites[s]
-            while p < cens.count && cens[p] < site.start { censor(cens[p]); p += 1 }
-            let target: Double
-            if lambda == 1 || ref <= 0 { target = site.bottom } else { target = ref * pow(site.bottom / ref, lambda) }
-            let reserved = eventsFirst ? 0 : cens.count - p
-            let cap = max(0, min(n - reserved - floor, maxEvents - total))
-            var d = 0
-            if n > 0 && km > 0 {
-                let ideal = Double(n) * (1 - target / km)
-                let guess = Int(ideal.rounded())
-                if guess > cap { capped = true }
-                // The ideal uses n at the start of the drop; censoring inside the drop's span can
-                // make a count far from it the closest (a drop read at its end after heavy
-                // censoring), so walk from the guess while the error keeps falling.
-                func error(_ c: Int) -> Double { abs(after(site, c, n, km, cens, p, eventsFirst ? floor : nil).km - target) }
-                var best = min(max(guess, 0), cap)
-                var bestError = error(best)
-                for step in [-1, 1] {
-                    var c = best + step
-                    let start = best
-                    while c >= 0 && c <= cap {
-                        let e = error(c)
-                        if e < bestError - 1e-15 { best = c; bestError = e; c += step } else { break }
-                    }
-                    if best != start { break }
-                }
-                // The error need not be unimodal in the count when events crowd out the censoring
-                // between them (events first): no events at all is always a candidate.
-                if best > 1 && error(0) < bestError - 1e-15 { best = 0 }
-                d = best
-            }
-            let state = after(site, d, n, km, cens, p, eventsFirst ? floor : nil)
-            for q in p..<state.next where state.applied.contains(q) { applied.append(cens[q]) }
-            n = state.n; km = state.km; p = state.next
-            maxError = max(maxError, abs(km - target))
-            if record { eventTimes += site.eventTimes(d) }
-            counts.append(d)
-            total += d
+        if record {
+            return compute(scratch, atRisk: atRisk, survival: survival, censored: censored, lambda: lambda, floor: floor,
+                           maxEvents: maxEvents, eventsFirst: eventsFirst, record: true, trace: nil)
         }
-        while p < cens.count { censor(cens[p]); p += 1 }
-        return Run(counts: counts, events: total, censored: applied.count, atRiskEnd: n, survivalEnd: km, capped: capped,
-                   maxError: maxError, eventTimes: eventTimes, censorTimes: record ? applied : [])
+        let slot = scratch.claimSlot()
+        let result = compute(scratch, atRisk: atRisk, survival: survival, censored: censored, lambda: lambda, floor: floor,
+                             maxEvents: maxEvents, eventsFirst: eventsFirst, record: false, trace: scratch.trace(slot))
+        scratch.store(key, result, in: slot)
+        return result
     }
 
-    /// The state after `d` events at `site` starting from n at risk and Ŝ = km, with censoring
+    /// The censoring times for `censored` in the scratch buffer: computed once per (interval,
+    /// count) while the same count is asked for again (as in a bisection over λ).
+    private func censoring(_ scratch: ReconstructionScratch, _ censored: Int, atRisk: Int) -> [Double] {
+        if scratch.censorInterval != index || scratch.censorCount != censored {
+            scratch.censorInterval = -1
+            // At most everyone at risk is censored: one buffer for every run.
+            scratch.censorTimes.reserveCapacity(max(censored, atRisk))
+            censorTimes(censored, into: &scratch.censorTimes, density: scratch.density(index) { censoringDensity() })
+            scratch.censorInterval = index
+            scratch.censorCount = censored
+        }
+        return scratch.censorTimes
+    }
+
+    /// A kept run with its times recorded: the events at each drop are known, so only the
+    /// censorings and the chosen events are walked through again.
+    private func replay(_ scratch: ReconstructionScratch, _ known: ReconstructionScratch.KnownRun, atRisk: Int,
+                        survival: Double, censored: Int, floor: Int, eventsFirst: Bool) -> Run {
+        let interval = self.interval
+        let cens = censoring(scratch, censored, atRisk: atRisk)
+        scratch.extendFactors(through: atRisk)
+        let factors = UnsafeBufferPointer(start: scratch.factors, count: scratch.factorCount)
+        let trace = scratch.trace(known.slot)
+        var run = known.run
+        cens.withUnsafeBufferPointer { cens in
+            var n = atRisk
+            var km = survival
+            var p = 0
+            var eventTimes: [Double] = []
+            var censorTimes: [Double] = []
+            eventTimes.reserveCapacity(run.events)
+            censorTimes.reserveCapacity(run.censored)
+            let lapseAbove = eventsFirst ? floor : nil
+            for (k, s) in interval.sites.enumerated() {
+                let site = layout.sites[s]
+                while p < cens.count && cens[p] < site.start {
+                    if !eventsFirst || n > floor { n -= 1; censorTimes.append(cens[p]) }
+                    p += 1
+                }
+                let d = trace[k]
+                let state = Self.after(Drop(site: site, cens: cens, from: p), d, n, km, cens, p, lapseAbove, factors)
+                for q in p..<(p + state.applied) { censorTimes.append(cens[q]) }
+                for j in 0..<d { eventTimes.append(site.eventTime(j, of: d)) }
+                n = state.n; km = state.km; p = state.next
+            }
+            while p < cens.count {
+                if !eventsFirst || n > floor { n -= 1; censorTimes.append(cens[p]) }
+                p += 1
+            }
+            assert(n == run.atRiskEnd && km.bitPattern == run.survivalEnd.bitPattern, "a replay retraces its run")
+            run.eventTimes = eventTimes
+            run.censorTimes = censorTimes
+        }
+        return run
+    }
+
+    /// - Parameter trace: where to write the number of events at each drop of the interval.
+    private func compute(_ scratch: ReconstructionScratch, atRisk: Int, survival: Double, censored: Int, lambda: Double,
+                         floor: Int, maxEvents: Int, eventsFirst: Bool, record: Bool,
+                         trace: UnsafeMutableBufferPointer<Int>?) -> Run {
+        let interval = self.interval
+        let cens = censoring(scratch, censored, atRisk: atRisk)
+        scratch.extendFactors(through: atRisk)
+        let factors = UnsafeBufferPointer(start: scratch.factors, count: scratch.factorCount)
+        return cens.withUnsafeBufferPointer { cens in
+            var n = atRisk
+            var km = survival
+            var p = 0
+            var total = 0
+            var capped = false
+            var maxError = 0.0
+            var applied = 0
+            var eventTimes: [Double] = []
+            var censorTimes: [Double] = []
+            if record {
+                eventTimes.reserveCapacity(max(0, min(atRisk, maxEvents)))
+                censorTimes.reserveCapacity(cens.count)
+            }
+            let ref = interval.curveAtStart
+            let lapseAbove = eventsFirst ? floor : nil
+            for (k, s) in interval.sites.enumerated() {
+                let site = layout.sites[s]
+                while p < cens.count && cens[p] < site.start {
+                    if !eventsFirst || n > floor {
+                        n -= 1; applied += 1
+                        if record { censorTimes.append(cens[p]) }
+                    }
+                    p += 1
+                }
+                let drop = Drop(site: site, cens: cens, from: p)
+                let target: Double
+                if lambda == 1 || ref <= 0 { target = site.bottom } else { target = ref * pow(site.bottom / ref, lambda) }
+                let reserved = eventsFirst ? 0 : cens.count - p
+                let cap = max(0, min(n - reserved - floor, maxEvents - total))
+                var d = 0
+                var state = Step(n: n, km: km, next: p, applied: 0)
+                if n > 0 && km > 0 {
+                    // Ŝ can be tiny (denormal) when earlier drops emptied the curve, so the ideal can
+                    // be huge or not finite; only [0, n] matters (beyond the cap is "capped").
+                    let ideal = Double(n) * (1 - target / km)
+                    let guess = ideal.isNaN ? 0 : roundedToInt(min(max(ideal, -1), Double(n) + 1))
+                    if guess > cap { capped = true }
+                    // The ideal uses n at the start of the drop; censoring inside the drop's span can
+                    // make a count far from it the closest (a drop read at its end after heavy
+                    // censoring), so walk from the guess while the error keeps falling.
+                    var best = min(max(guess, 0), cap)
+                    state = Self.after(drop, best, n, km, cens, p, lapseAbove, factors)
+                    var bestError = abs(state.km - target)
+                    for step in stride(from: -1, through: 1, by: 2) {
+                        var c = best + step
+                        let start = best
+                        while c >= 0 && c <= cap {
+                            let other = Self.after(drop, c, n, km, cens, p, lapseAbove, factors)
+                            let e = abs(other.km - target)
+                            if e < bestError - 1e-15 { best = c; bestError = e; state = other; c += step } else { break }
+                        }
+                        if best != start { break }
+                    }
+                    // The error need not be unimodal in the count when events crowd out the censoring
+                    // between them (events first): no events at all is always a candidate.
+                    if best > 1 && abs(km - target) < bestError - 1e-15 {
+                        best = 0
+                        state = Step(n: n, km: km, next: p, applied: 0)
+                    }
+                    d = best
+                }
+                if record {
+                    // A censoring at an event's time comes after it; those applied are the first
+                    // `state.applied` of the ones passed.
+                    for q in p..<(p + state.applied) { censorTimes.append(cens[q]) }
+                    for j in 0..<d { eventTimes.append(site.eventTime(j, of: d)) }
+                }
+                if let trace { trace[k] = d }
+                applied += state.applied
+                n = state.n; km = state.km; p = state.next
+                maxError = max(maxError, abs(km - target))
+                total += d
+            }
+            while p < cens.count {
+                if !eventsFirst || n > floor {
+                    n -= 1; applied += 1
+                    if record { censorTimes.append(cens[p]) }
+                }
+                p += 1
+            }
+            return Run(events: total, censored: applied, atRiskEnd: n, survivalEnd: km, capped: capped,
+                       maxError: maxError, eventTimes: eventTimes, censorTimes: censorTimes)
+        }
+    }
+
+    /// `Int(x.rounded())` (to nearest, half away from zero) for x within Int's range, without a
+    /// call to the C library's `round`: x − trunc(x) is exact.
+    @inline(__always)
+    private func roundedToInt(_ x: Double) -> Int {
+        let whole = Int(x)
+        let fraction = x - Double(whole)
+        if fraction >= 0.5 { return whole + 1 }
+        if fraction <= -0.5 { return whole - 1 }
+        return whole
+    }
+
+    /// The state after the events of one drop: n at risk, Ŝ, the first censoring not yet passed,
+    /// and how many of those passed were applied (always the first ones: see `after`).
+    struct Step {
+        var n: Int
+        var km: Double
+        var next: Int
+        var applied: Int
+    }
+
+    /// What the candidates at one drop share: the censorings (from `from` on) that come before
+    /// its events when they all fall at one time whatever their number, and whether any comes
+    /// before the latest possible event time.
+    struct Drop {
+        let site: ReconstructionLayout.Site
+        /// Every count of events falls at one time (`site.eventTime(0, of: 1)`).
+        let allTied: Bool
+        /// With `allTied`: the first censoring at or after that time.
+        let tiedEnd: Int
+        /// No censoring comes before `site.latestEventTime`.
+        let clearAhead: Bool
+
+        @inline(__always)
+        init(site: ReconstructionLayout.Site, cens: UnsafeBufferPointer<Double>, from p: Int) {
+            self.site = site
+            allTied = site.eventsAlwaysTied
+            var end = p
+            if allTied {
+                let t = site.eventTime(0, of: 1)
+                while end < cens.count && cens[end] < t { end += 1 }
+            }
+            tiedEnd = end
+            clearAhead = p == cens.count || cens[p] > site.latestEventTime
+        }
+    }
+
+    /// The state after `d` events at the drop starting from n at risk and Ŝ = km, with censoring
     /// times `cens[p...]` interleaved (a censoring at an event's time comes after it).
     /// With `lapseAbove` set, a censoring that finds no more than that many at risk lapses.
-    private func after(_ site: ReconstructionLayout.Site, _ d: Int, _ n0: Int, _ km0: Double,
-                       _ cens: [Double], _ p0: Int, _ lapseAbove: Int?) -> (n: Int, km: Double, next: Int, applied: Set<Int>) {
+    ///
+    /// The event times are `site.eventTime(j, of: d)`, computed as needed; events at one time
+    /// are tied (one factor 1 − tied/n; `factors[n]` = 1 − 1/n). With `lapseAbove`, n − (events
+    /// still to come) only falls with each applied censoring, so once one lapses all later ones
+    /// do: the applied ones are the first `applied` passed.
+    @inline(__always)
+    private static func after(_ drop: Drop, _ d: Int, _ n0: Int, _ km0: Double,
+                              _ cens: UnsafeBufferPointer<Double>, _ p0: Int, _ lapseAbove: Int?,
+                              _ factors: UnsafeBufferPointer<Double>) -> Step {
+        guard d > 0 else { return Step(n: n0, km: km0, next: p0, applied: 0) }
+        let site = drop.site
+        @inline(__always) func factor(_ tied: Int, _ n: Int) -> Double {
+            tied == 1 && n < factors.count ? factors[n] : 1 - Double(tied) / Double(n)
+        }
+        if drop.allTied || site.eventsTied(d) {
+            // All d events at one time: the censorings before it come first, as many as the
+            // floor lets through (n − d > floor for each), then one factor 1 − d/n.
+            var end = drop.tiedEnd
+            if !drop.allTied {
+                let t = site.eventTime(0, of: d)
+                end = p0
+                while end < cens.count && cens[end] < t { end += 1 }
+            }
+            let passed = end - p0
+            let applied = lapseAbove.map { min(passed, max(0, n0 - d - $0)) } ?? passed
+            let n = n0 - applied
+            var km = km0
+            if n > 0 { km *= factor(d, n) }
+            return Step(n: n - d, km: km, next: end, applied: applied)
+        }
         var n = n0, km = km0, p = p0
-        var applied = Set<Int>()
-        let times = site.eventTimes(d)
+        var applied = 0
+        // Spread over the drop. When the spacing of the times (at least w/d) is far above their
+        // rounding they strictly increase (one event per time), and when no censoring comes
+        // before the latest of them none comes between them: d factors 1 − 1/n in turn.
+        let w = site.end - site.start
+        if drop.clearAhead && w > 2e-9 * (Swift.abs(site.start) + w) * Double(d) {
+            for _ in 0..<d {
+                if n > 0 { km *= factor(1, n) }
+                n -= 1
+            }
+            return Step(n: n, km: km, next: p, applied: 0)
+        }
         var j = 0
-        while j < times.count {
-            let t = times[j]
+        var t = site.eventTime(0, of: d)
+        while j < d {
             while p < cens.count && cens[p] < t {
                 // Events first: a censoring lapses unless someone beyond the floor and the events
                 // still to come at this drop is at risk.
-                if lapseAbove.map({ n - (times.count - j) > $0 }) ?? true { n -= 1; applied.insert(p) }
+                if lapseAbove.map({ n - (d - j) > $0 }) ?? true { n -= 1; applied += 1 }
                 p += 1
             }
             var tied = 1
-            while j + tied < times.count && times[j + tied] == t { tied += 1 }
-            if n > 0 { km *= 1 - Double(tied) / Double(n) }
+            var next = t
+            while j + tied < d {
+                next = site.eventTime(j + tied, of: d)
+                if next == t { tied += 1 } else { break }
+            }
+            if n > 0 { km *= factor(tied, n) }
             n -= tied
             j += tied
+            t = next
         }
-        return (n, km, p, applied)
+        return Step(n: n, km: km, next: p, applied: applied)
+    }
+}
+
+/// Buffers an engine reuses across its many `IntervalSolver.run` calls, so that a run does not
+/// allocate: the censoring density of each interval and the censoring times of the last
+/// (interval, count) asked for, the factors 1 − 1/n, and the kept runs. (Raw buffers, not arrays, so that using them takes no exclusivity checks.)
+final class ReconstructionScratch {
+    var censorTimes: [Double] = []
+    var censorInterval = -1
+    var censorCount = -1
+    /// The censoring density of each interval, once computed.
+    private var densities: [IntervalSolver.CensoringDensity?] = []
+
+    func density(_ interval: Int, _ make: () -> IntervalSolver.CensoringDensity) -> IntervalSolver.CensoringDensity {
+        if interval < densities.count, let known = densities[interval] { return known }
+        let made = make()
+        if interval < densities.count { densities[interval] = made }
+        return made
+    }
+
+    struct RunKey: Equatable {
+        var interval: Int
+        var atRisk: Int
+        var survival: UInt64
+        var censored: Int
+        var lambda: UInt64
+        var floor: Int
+        var maxEvents: Int
+        var eventsFirst: Bool
+    }
+
+    /// A run without recorded times.
+    struct RunValues {
+        var events: Int
+        var censored: Int
+        var atRiskEnd: Int
+        var survivalEnd: Double
+        var capped: Bool
+        var maxError: Double
+    }
+
+    /// A kept run and the slot of its numbers of events per drop.
+    struct KnownRun {
+        var run: IntervalSolver.Run
+        var slot: Int
+    }
+
+    /// factors[n] = 1 − 1/n for 1 ≤ n < factorCount, the product-limit factor of one event
+    /// among n at risk.
+    private(set) var factors: UnsafeMutablePointer<Double> = {
+        let p = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
+    private(set) var factorCount = 1
+
+    /// Kept runs: slots 0..<ringSize hold the last runs computed (a ring), slot ringSize + i the
+    /// last one asked for in interval i. Each slot has `width` numbers of events in `traces`.
+    private static let ringSize = 16
+    private var slots = 0
+    private var keys = UnsafeMutablePointer<RunKey?>.allocate(capacity: 0)
+    private var values = UnsafeMutablePointer<RunValues>.allocate(capacity: 0)
+    private var traces = UnsafeMutablePointer<Int>.allocate(capacity: 0)
+    private var width = 0
+    private var nextSlot = 0
+
+    deinit {
+        keys.deinitialize(count: slots)
+        keys.deallocate()
+        values.deallocate()
+        traces.deallocate()
+        factors.deallocate()
+    }
+
+    /// Sizes the kept runs for `layout` (once).
+    func prepare(for layout: ReconstructionLayout) {
+        guard slots == 0 else { return }
+        var width = 0
+        for interval in layout.intervals { width = max(width, interval.sites.count) }
+        let slots = Self.ringSize + layout.intervals.count
+        keys.deallocate()
+        values.deallocate()
+        traces.deallocate()
+        keys = .allocate(capacity: slots)
+        keys.initialize(repeating: nil, count: slots)
+        values = .allocate(capacity: slots)
+        values.initialize(repeating: RunValues(events: 0, censored: 0, atRiskEnd: 0, survivalEnd: 0, capped: false, maxError: 0),
+                          count: slots)
+        traces = .allocate(capacity: slots * width)
+        traces.initialize(repeating: 0, count: slots * width)
+        self.width = width
+        self.slots = slots
+        densities = Array(repeating: nil, count: layout.intervals.count)
+    }
+
+    /// The kept run for `key`, if any; it becomes the last one asked for in its interval.
+    func knownRun(_ key: RunKey) -> KnownRun? {
+        let last = Self.ringSize + key.interval
+        var found = -1
+        if last < slots && keys[last] == key {
+            found = last
+        } else {
+            for slot in 0..<min(Self.ringSize, slots) where keys[slot] == key { found = slot; break }
+        }
+        guard found >= 0 else { return nil }
+        if found != last && last < slots { copy(found, to: last) }
+        let v = values[found]
+        return KnownRun(run: IntervalSolver.Run(events: v.events, censored: v.censored, atRiskEnd: v.atRiskEnd,
+                                                survivalEnd: v.survivalEnd, capped: v.capped, maxError: v.maxError),
+                        slot: found)
+    }
+
+    /// The ring slot the next computed run goes in.
+    func claimSlot() -> Int {
+        let slot = nextSlot
+        nextSlot = (nextSlot + 1) % Self.ringSize
+        keys[slot] = nil
+        return slot
+    }
+
+    /// The numbers of events per drop of the run in `slot`.
+    func trace(_ slot: Int) -> UnsafeMutableBufferPointer<Int> {
+        UnsafeMutableBufferPointer(start: traces + slot * width, count: width)
+    }
+
+    /// Keeps a computed run (its numbers of events already in the slot's trace).
+    func store(_ key: RunKey, _ run: IntervalSolver.Run, in slot: Int) {
+        keys[slot] = key
+        values[slot] = RunValues(events: run.events, censored: run.censored, atRiskEnd: run.atRiskEnd,
+                                 survivalEnd: run.survivalEnd, capped: run.capped, maxError: run.maxError)
+        let last = Self.ringSize + key.interval
+        if last < slots { copy(slot, to: last) }
+    }
+
+    private func copy(_ from: Int, to: Int) {
+        keys[to] = keys[from]
+        values[to] = values[from]
+        (traces + to * width).update(from: traces + from * width, count: width)
+    }
+
+    /// Makes `factors` cover n ≤ `n`.
+    func extendFactors(through n: Int) {
+        guard n >= factorCount else { return }
+        let grown = UnsafeMutablePointer<Double>.allocate(capacity: n + 1)
+        grown.initialize(from: factors, count: factorCount)
+        for k in factorCount...n { (grown + k).initialize(to: 1 - Double(1) / Double(k)) }
+        factors.deallocate()
+        factors = grown
+        factorCount = n + 1
     }
 }

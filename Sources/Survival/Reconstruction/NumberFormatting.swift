@@ -5,5 +5,101 @@ import Foundation
 func fmt(_ x: Double) -> String {
     guard x.isFinite else { return String(x) }
     if x == x.rounded() && abs(x) < 1e12 { return String(Int(x)) }
-    return String(format: "%.6g", x)
+    return formatSignificant6(x) ?? String(format: "%.6g", x)
+}
+
+/// `String(format: "%.6g", x)` for finite, nonzero x, without Foundation's formatter (which
+/// costs microseconds a call): the 6 significant digits are x·10^k rounded to an integer,
+/// computed in Float80 (10^k is exact there for |k| ≤ 27, so the product is within 2⁻⁶⁴ of
+/// exact). Nil (the caller then uses printf itself) when the rounding is too close to a tie to
+/// decide from that product, for magnitudes outside about 1e−21…1e32, and when the C locale's
+/// decimal point is not ".".
+func formatSignificant6(_ x: Double) -> String? {
+    #if arch(x86_64) || arch(i386)
+    guard x.isFinite, x != 0 else { return nil }
+    let magnitude = Swift.abs(x)
+    var exponent = Int(Foundation.log10(magnitude).rounded(.down))
+    var digits = 0
+    var settled = false
+    for _ in 0..<3 {
+        let k = 5 - exponent
+        guard Swift.abs(k) <= 27 else { return nil }
+        let power = exactPowersOfTen[Swift.abs(k)]
+        let scaled = k >= 0 ? Float80(magnitude) * power : Float80(magnitude) / power
+        if scaled < 100_000 { exponent -= 1; continue }
+        if scaled >= 1_000_000 { exponent += 1; continue }
+        let whole = Int(scaled)   // toward zero: the integer part (scaled > 0)
+        let fraction = scaled - Float80(whole)   // exact
+        if Swift.abs(fraction - 0.5) < 1e-9 { return nil }
+        digits = whole + (fraction > 0.5 ? 1 : 0)
+        if digits == 1_000_000 { digits = 100_000; exponent += 1 }
+        settled = true
+        break
+    }
+    guard settled, decimalPointIsDot() else { return nil }
+    // At most "-0.000" + 6 digits, or "-d.ddddde-ddd": 13 bytes.
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer -> String in
+        var d: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &d) { bytes in
+            var rest = digits
+            for i in stride(from: 5, through: 0, by: -1) { bytes[i] = UInt8(48 + rest % 10); rest /= 10 }
+        }
+        return withUnsafeBytes(of: &d) { d -> String in
+            let zero = UInt8(ascii: "0")
+            var n = 0
+            func put(_ c: UInt8) { buffer[n] = c; n += 1 }
+            if x < 0 { put(UInt8(ascii: "-")) }
+            if exponent >= -4 && exponent < 6 {
+                // Fixed: 5 − exponent decimals, trailing zeros dropped.
+                let firstDecimal = exponent >= 0 ? exponent + 1 : 0
+                var last = 5
+                while last >= firstDecimal && d[last] == zero { last -= 1 }
+                if exponent >= 0 {
+                    for i in 0...exponent { put(d[i]) }
+                    if last >= firstDecimal {
+                        put(UInt8(ascii: "."))
+                        for i in firstDecimal...last { put(d[i]) }
+                    }
+                } else {
+                    put(zero); put(UInt8(ascii: "."))
+                    for _ in 0..<(-exponent - 1) { put(zero) }
+                    for i in 0...last { put(d[i]) }
+                }
+            } else {
+                var last = 5
+                while last >= 1 && d[last] == zero { last -= 1 }
+                put(d[0])
+                if last >= 1 {
+                    put(UInt8(ascii: "."))
+                    for i in 1...last { put(d[i]) }
+                }
+                put(UInt8(ascii: "e"))
+                put(exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+                let e = Swift.abs(exponent)
+                if e >= 100 { put(zero + UInt8(e / 100)) }
+                put(zero + UInt8(e / 10 % 10))
+                put(zero + UInt8(e % 10))
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<n]), as: UTF8.self)
+        }
+    }
+    #else
+    return nil
+    #endif
+}
+
+#if arch(x86_64) || arch(i386)
+/// 10^0 … 10^27, exact in Float80 (5^27 < 2^64).
+private let exactPowersOfTen: [Float80] = {
+    var p: [Float80] = [1]
+    for _ in 1...27 { p.append(p[p.count - 1] * 10) }
+    return p
+}()
+#endif
+
+/// True when the C library formats a decimal point as "." (the "C" locale), as
+/// `String(format:)` then does.
+private func decimalPointIsDot() -> Bool {
+    guard let conv = localeconv(), let point = conv.pointee.decimal_point else { return false }
+    return point[0] == 46 && point[1] == 0
 }

@@ -10,27 +10,33 @@ struct ReconstructionAssembly {
     func build() -> ReconstructedArm {
         var repairs = cleaned.repairs + table.repairs
         let lastTime = cleaned.lastTime
-        let usable = table.times.indices.filter { table.times[$0] <= lastTime }
-        let beyond = table.times.indices.filter { table.times[$0] > lastTime }
-        let riskTimes = usable.map { table.times[$0] }
+        // The table is in time order: the rows up to the last click, then those after it.
+        var usableCount = 0
+        while usableCount < table.times.count && table.times[usableCount] <= lastTime { usableCount += 1 }
+        let beyond = usableCount..<table.times.count
+        let riskTimes = usableCount == table.times.count ? table.times : Array(table.times[..<usableCount])
+        let usableAtRisk = usableCount == table.atRisk.count ? table.atRisk : Array(table.atRisk[..<usableCount])
         func layout(spreading: Bool) -> ReconstructionLayout {
-            var layout = ReconstructionLayout(points: cleaned.points, riskTimes: riskTimes, atRisk: usable.map { table.atRisk[$0] },
+            var layout = ReconstructionLayout(points: cleaned.points, riskTimes: riskTimes, atRisk: usableAtRisk,
                                               spreadSpanningDrops: spreading)
             layout.noise = cleaned.noise
             return layout
         }
 
         let lastRiskTime = riskTimes[riskTimes.count - 1]
-        let after = cleaned.points.filter { $0.time > lastRiskTime }
+        // The points are in time order: those after the last risk-table time are the last ones.
+        var firstAfter = cleaned.points.count
+        while firstAfter > 0 && cleaned.points[firstAfter - 1].time > lastRiskTime { firstAfter -= 1 }
+        let after = cleaned.points[firstAfter...]
         if !after.isEmpty {
-            let rows = after.flatMap(\.rows).sorted()
-            var message = "\(rows.count) click\(rows.count == 1 ? "" : "s") after the last risk-table time used (\(fmt(lastRiskTime))); "
-                + "the last interval runs to the last click (\(fmt(lastTime))) and its censoring is "
-            if totalEvents != nil {
-                message += "set to match the printed total of events"
-            } else {
-                message += "assumed to end the follow-up (patients at risk leave by the last click, censored as far as the drops allow)"
-            }
+            let rows = cleaned.rows(of: after).sorted()
+            let censoring = totalEvents != nil
+                ? "set to match the printed total of events"
+                : "assumed to end the follow-up (patients at risk leave by the last click, censored as far as the drops allow)"
+            let message = """
+                \(rows.count) click\(rows.count == 1 ? "" : "s") after the last risk-table time used (\(fmt(lastRiskTime))); \
+                the last interval runs to the last click (\(fmt(lastTime))) and its censoring is \(censoring)
+                """
             repairs.append(ReconstructionRepair(kind: .clicksBeyondRiskTable, source: .curve, rows: rows, message: message))
         }
 
@@ -60,59 +66,93 @@ struct ReconstructionAssembly {
             }
         }
 
+        // The records: per interval its events, then its censorings, then the tail censorings,
+        // sorted by time with events first at a tie, the rest in that order (a stable sort).
+        // Each interval's events and censorings come ascending (see `IntervalSolver`), so merging
+        // them gives that order directly, unless the result is out of order somewhere (which
+        // it is when a part was not ascending): then the records are sorted as they are.
         var times: [Double] = []
         var events: [Bool] = []
+        times.reserveCapacity(table.patients)
+        events.reserveCapacity(table.patients)
+        var merged = true
+        func append(_ t: Double, _ e: Bool) {
+            if let last = times.last, t < last || (t == last && e && !events[events.count - 1]) { merged = false }
+            times.append(t)
+            events.append(e)
+        }
         for r in outcome.runs {
-            times += r.eventTimes
-            events += Array(repeating: true, count: r.eventTimes.count)
-            times += r.censorTimes
-            events += Array(repeating: false, count: r.censorTimes.count)
+            var i = 0, j = 0
+            let e = r.eventTimes, c = r.censorTimes
+            while i < e.count || j < c.count {
+                if j == c.count || (i < e.count && !(c[j] < e[i])) {
+                    append(e[i], true); i += 1
+                } else {
+                    append(c[j], false); j += 1
+                }
+            }
         }
         var remaining = outcome.remaining
         switch tail {
         case .censorAtLastClick:
-            times += Array(repeating: lastTime, count: remaining)
-            events += Array(repeating: false, count: remaining)
+            for _ in 0..<remaining { append(lastTime, false) }
         case .extrapolateCensoring:
             var previous = lastTime
             for k in beyond {
                 let leave = max(0, remaining - table.atRisk[k])
                 let t = table.times[k]
-                times += (0..<leave).map { previous + Double($0 + 1) * (t - previous) / Double(leave + 1) }
-                events += Array(repeating: false, count: leave)
+                for j in 0..<leave { append(previous + Double(j + 1) * (t - previous) / Double(leave + 1), false) }
                 remaining -= leave
                 previous = t
             }
-            times += Array(repeating: previous, count: remaining)
-            events += Array(repeating: false, count: remaining)
+            for _ in 0..<remaining { append(previous, false) }
             if !beyond.isEmpty {
                 repairs.append(ReconstructionRepair(
                     kind: .censoringExtrapolated, source: .riskTable, rows: beyond.map { table.rows[$0] },
-                    message: "\(outcome.remaining) patients still at risk at the last click (\(fmt(lastTime))) were censored "
-                        + "between it and \(fmt(previous)) to follow the printed numbers at risk, assuming no events after the last click"))
+                    message: """
+                        \(outcome.remaining) patients still at risk at the last click (\(fmt(lastTime))) were censored \
+                        between it and \(fmt(previous)) to follow the printed numbers at risk, assuming no events after the last click
+                        """))
             }
         }
-        let order = times.indices.sorted { times[$0] < times[$1] || (times[$0] == times[$1] && events[$0] && !events[$1]) }
-        times = order.map { times[$0] }
-        events = order.map { events[$0] }
+        if !merged {
+            var records: [(time: Double, event: Bool)] = []
+            records.reserveCapacity(times.count)
+            for r in outcome.runs {
+                for t in r.eventTimes { records.append((t, true)) }
+                for t in r.censorTimes { records.append((t, false)) }
+            }
+            var k = records.count
+            while k < times.count { records.append((times[k], false)); k += 1 }
+            records.sort { $0.time < $1.time || ($0.time == $1.time && $0.event && !$1.event) }
+            times = records.map(\.time)
+            events = records.map(\.event)
+        }
 
-        // Report.
-        let sorted = times
-        func atRisk(_ t: Double) -> Int {
-            var lo = 0, hi = sorted.count
+        // Report. `times` ascends: the records from t on start at the first index with time ≥ t.
+        func firstIndex(from t: Double) -> Int {
+            var lo = 0, hi = times.count
             while lo < hi {
                 let mid = (lo + hi) / 2
-                if sorted[mid] < t { lo = mid + 1 } else { hi = mid }
+                if times[mid] < t { lo = mid + 1 } else { hi = mid }
             }
-            return sorted.count - lo
+            return lo
         }
         var checks: [ReconstructionReport.RiskCheck] = []
+        checks.reserveCapacity(table.times.count)
+        var eventCount = 0
+        for e in events where e { eventCount += 1 }
         for k in table.times.indices {
             let t = table.times[k]
             let next = k + 1 < table.times.count ? table.times[k + 1] : Double.infinity
+            let from = firstIndex(from: t)
             var d = 0, c = 0
-            for (time, e) in zip(times, events) where time >= t && time < next { if e { d += 1 } else { c += 1 } }
-            checks.append(.init(row: table.rows[k], time: t, printed: table.atRisk[k], reconstructed: atRisk(t),
+            var i = from
+            while i < times.count && times[i] < next {
+                if events[i] { d += 1 } else { c += 1 }
+                i += 1
+            }
+            checks.append(.init(row: table.rows[k], time: t, printed: table.atRisk[k], reconstructed: times.count - from,
                                 events: d, censored: c, beyondCurve: t > lastTime))
         }
         for check in checks where check.printed != check.reconstructed {
@@ -122,16 +162,19 @@ struct ReconstructionAssembly {
                     : "fewer patients than printed were left at the last click"
                 repairs.append(ReconstructionRepair(
                     kind: .riskRowBeyondCurve, source: .riskTable, rows: [check.row],
-                    message: "time \(fmt(check.time)) is after the last click (\(fmt(lastTime))), so it cannot be reconstructed from the curve: "
-                        + "printed \(check.printed) at risk, reconstructed \(check.reconstructed) (\(why))"))
+                    message: """
+                        time \(fmt(check.time)) is after the last click (\(fmt(lastTime))), so it cannot be reconstructed from the curve: \
+                        printed \(check.printed) at risk, reconstructed \(check.reconstructed) (\(why))
+                        """))
             } else {
                 repairs.append(ReconstructionRepair(
                     kind: .numberAtRiskNotMatched, source: .riskTable, rows: [check.row],
-                    message: "printed \(check.printed) at risk at time \(fmt(check.time)), reconstructed \(check.reconstructed): "
-                        + "the curve and the table disagree (the curve drops more than the table allows)"))
+                    message: """
+                        printed \(check.printed) at risk at time \(fmt(check.time)), reconstructed \(check.reconstructed): \
+                        the curve and the table disagree (the curve drops more than the table allows)
+                        """))
             }
         }
-        let eventCount = events.reduce(0) { $0 + ($1 ? 1 : 0) }
         if let totalEvents, totalEvents != eventCount {
             repairs.append(ReconstructionRepair(
                 kind: .totalEventsNotMatched, source: .totalEvents, rows: [],
@@ -140,11 +183,19 @@ struct ReconstructionAssembly {
         }
 
         let km = StepSurvival(times: times, events: events)
-        let distances = cleaned.clicks.map { km.distance(time: $0.time, survival: $0.survival) }
+        // Distances from every input click to the reconstructed curve, in input order.
+        var maxDistance = 0.0, sumDistance = 0.0
+        let clickCount = cleaned.clickTimes.count
+        var hint = 0
+        for i in 0..<clickCount {
+            let distance = km.distance(time: cleaned.clickTimes[i], survival: cleaned.clickSurvival[i], hint: &hint)
+            if i == 0 || maxDistance < distance { maxDistance = distance }
+            sumDistance += distance
+        }
         let report = ReconstructionReport(
             patients: table.patients, events: eventCount, printedTotalEvents: totalEvents, numbersAtRisk: checks,
-            maxAbsDifference: distances.max() ?? 0,
-            meanAbsDifference: distances.isEmpty ? 0 : distances.reduce(0, +) / Double(distances.count),
+            maxAbsDifference: clickCount == 0 ? 0 : maxDistance,
+            meanAbsDifference: clickCount == 0 ? 0 : sumDistance / Double(clickCount),
             lastClickTime: lastTime, repairs: repairs)
         return ReconstructedArm(arm: arm, times: times, events: events, report: report)
     }

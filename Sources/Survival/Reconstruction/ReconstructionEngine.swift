@@ -6,6 +6,8 @@ struct ReconstructionEngine {
     /// At least this many must still be at risk at the last click (the first printed number at
     /// risk after it), else 0.
     let tailFloor: Int
+    /// Buffers reused by every run of this engine's solvers.
+    let scratch = ReconstructionScratch()
 
     /// How one interval is run in the end.
     struct Plan: Equatable {
@@ -22,7 +24,7 @@ struct ReconstructionEngine {
         var events: Int { runs.reduce(0) { $0 + $1.events } }
     }
 
-    func solver(_ i: Int) -> IntervalSolver { IntervalSolver(layout: layout, index: i) }
+    func solver(_ i: Int) -> IntervalSolver { IntervalSolver(layout: layout, index: i, scratch: scratch) }
 
     var patients: Int { layout.intervals.first?.printedStart ?? 0 }
 
@@ -34,6 +36,7 @@ struct ReconstructionEngine {
     /// proportion to S(t) (`IntervalSolver.censorTimes`).
     func firstPass() -> [Plan] {
         var plans: [Plan] = []
+        plans.reserveCapacity(layout.intervals.count)
         var atRisk = patients
         var km = 1.0
         for i in layout.intervals.indices {
@@ -126,6 +129,7 @@ struct ReconstructionEngine {
     /// Runs the plans in order, each interval starting where the previous one ended.
     func execute(_ plans: [Plan], record: Bool) -> Outcome {
         var runs: [IntervalSolver.Run] = []
+        runs.reserveCapacity(plans.count)
         var atRisk = patients
         var km = 1.0
         for (i, plan) in plans.enumerated() {

@@ -40,24 +40,50 @@ struct ReconstructionLayout: Sendable {
         /// The times of `count` events at this drop, ascending, all in [start, end] and strictly
         /// before `end` unless the placement is `toEnd` (never used at a risk-table time).
         func eventTimes(_ count: Int) -> [Double] {
-            guard count > 0 else { return [] }
+            (0..<max(count, 0)).map { eventTime($0, of: count) }
+        }
+
+        /// At or after every time `eventTime(_:of:)` gives: `end` plus far more than their
+        /// rounding (each is start + a fraction ≤ 1 of w = end − start, a few roundings).
+        var latestEventTime: Double { end + 1e-12 * (Swift.abs(start) + Swift.abs(end)) }
+
+        /// True when all events of this drop fall at one time, however many there are.
+        @inline(__always)
+        var eventsAlwaysTied: Bool {
+            if end - start <= 0 { return true }
+            switch placement {
+            case .vertical, .atEnd: return true
+            case .fromStart, .toEnd, .corners, .centered: return false
+            }
+        }
+
+        /// True when all `count` events of this drop fall at one time.
+        @inline(__always)
+        func eventsTied(_ count: Int) -> Bool {
+            eventsAlwaysTied || (placement == .corners && count == 1)
+        }
+
+        /// The time of event `j` (0-based) of `count` (> 0) at this drop: element `j` of
+        /// `eventTimes(count)`.
+        @inline(__always)
+        func eventTime(_ j: Int, of count: Int) -> Double {
             let w = end - start
-            if w <= 0 { return Array(repeating: start, count: count) }
+            if w <= 0 { return start }
             let d = Double(count)
             switch placement {
             case .vertical:
-                return Array(repeating: start + w / 2, count: count)
+                return start + w / 2
             case .fromStart:
-                return (0..<count).map { start + Double($0) * w / d }
+                return start + Double(j) * w / d
             case .toEnd:
-                return (1...count).map { start + Double($0) * w / d }
+                return start + Double(j + 1) * w / d
             case .corners:
-                if count == 1 { return [start + w / 2] }
-                return (0..<count).map { start + Double($0) * w / (d - 1) }
+                if count == 1 { return start + w / 2 }
+                return start + Double(j) * w / (d - 1)
             case .centered:
-                return (0..<count).map { start + (Double($0) + 0.5) * w / d }
+                return start + (Double(j) + 0.5) * w / d
             case .atEnd:
-                return Array(repeating: end, count: count)
+                return end
             }
         }
     }
@@ -120,11 +146,20 @@ struct ReconstructionLayout: Sendable {
         self.style = style
 
         var sites: [Site] = []
+        sites.reserveCapacity(points.count + riskTimes.count)
         var spanning: [(start: Double, end: Double)] = []
-        var curveTimes: [Double] = []
-        var curveValues: [Double] = []
-        func addPoint(_ t: Double, _ v: Double) { curveTimes.append(t); curveValues.append(v) }
+        // The curve at each risk-table time: the value of the last point added at or before it
+        // (points come in time order), 1 before the first.
+        var curveAtRisk = [Double](repeating: 1, count: riskTimes.count)
+        var settled = 0
+        var current = 1.0
+        func addPoint(_ t: Double, _ v: Double) {
+            while settled < riskTimes.count && riskTimes[settled] < t { curveAtRisk[settled] = current; settled += 1 }
+            current = v
+        }
         addPoint(points[0].time, points[0].survival)
+        // First risk-table time after the click before the drop (risk times ascend, clicks too).
+        var firstCut = 0
         for k in 1..<points.count {
             let a = points[k - 1], b = points[k]
             guard a.survival > b.survival else { addPoint(b.time, b.survival); continue }
@@ -160,17 +195,21 @@ struct ReconstructionLayout: Sendable {
             }
             // Cut the drop at the risk-table times inside it. A drop placed at its start (end)
             // falls wholly in the first (last) piece; otherwise the pieces share it linearly.
-            var cuts = riskTimes.filter { $0 > a.time && $0 < b.time }
-            if !cuts.isEmpty && (placement == .fromStart || placement == .toEnd || placement == .atEnd) {
+            // The cuts are riskTimes[firstCut..<lastCut], then b's time.
+            while firstCut < riskTimes.count && riskTimes[firstCut] <= a.time { firstCut += 1 }
+            var lastCut = firstCut
+            while lastCut < riskTimes.count && riskTimes[lastCut] < b.time { lastCut += 1 }
+            let pieces = lastCut - firstCut + 1
+            if pieces > 1 && (placement == .fromStart || placement == .toEnd || placement == .atEnd) {
                 spanning.append((a.time, b.time))
                 if spreadSpanningDrops { placement = .centered }
             }
-            if placement == .vertical && !cuts.isEmpty { placement = .centered }
-            cuts.append(b.time)
+            if placement == .vertical && pieces > 1 { placement = .centered }
             var from = a.time
             var top = a.survival
-            for (c, cut) in cuts.enumerated() {
-                let isLast = c == cuts.count - 1
+            for c in 0..<pieces {
+                let isLast = c == pieces - 1
+                let cut = isLast ? b.time : riskTimes[firstCut + c]
                 let bottom: Double
                 switch placement {
                 case .fromStart: bottom = b.survival
@@ -180,7 +219,12 @@ struct ReconstructionLayout: Sendable {
                 if top > bottom {
                     let pieceInterval = intervalIndex(containing: cut > from && placement != .atEnd ? from : cut)
                     var piecePlacement = placement
-                    if cuts.count > 1 && ![.fromStart, .toEnd, .atEnd].contains(placement) { piecePlacement = .centered }
+                    if pieces > 1 {
+                        switch placement {
+                        case .fromStart, .toEnd, .atEnd: break
+                        default: piecePlacement = .centered
+                        }
+                    }
                     // Events of an interval must come before its end (the next risk-table time).
                     let nextBoundary = pieceInterval + 1 < riskTimes.count ? riskTimes[pieceInterval + 1] : .infinity
                     if cut >= nextBoundary && (piecePlacement == .toEnd || piecePlacement == .corners) { piecePlacement = .centered }
@@ -191,15 +235,12 @@ struct ReconstructionLayout: Sendable {
                 top = bottom
             }
         }
+        while settled < riskTimes.count { curveAtRisk[settled] = current; settled += 1 }
         self.sites = sites
         spanningOneEndDrops = spanning
 
-        func curve(at t: Double) -> Double {
-            var s = 1.0
-            for (time, v) in zip(curveTimes, curveValues) where time <= t { s = v }
-            return s
-        }
         var intervals: [Interval] = []
+        intervals.reserveCapacity(riskTimes.count)
         var first = 0
         for i in riskTimes.indices {
             var last = first
@@ -208,7 +249,7 @@ struct ReconstructionLayout: Sendable {
             intervals.append(Interval(
                 start: riskTimes[i], end: isOpen ? lastTime : riskTimes[i + 1], isOpen: isOpen,
                 printedStart: atRisk[i], printedEnd: isOpen ? nil : atRisk[i + 1],
-                sites: first..<last, curveAtStart: curve(at: riskTimes[i])))
+                sites: first..<last, curveAtStart: curveAtRisk[i]))
             first = last
         }
         self.intervals = intervals

@@ -26,8 +26,11 @@ enum RiskTableValidation {
             }
         }
         var repairs: [ReconstructionRepair] = []
-        let order = (0..<n).sorted { table.times[$0] < table.times[$1] || (table.times[$0] == table.times[$1] && $0 < $1) }
-        if order != Array(0..<n) {
+        // A total order (ties by position), so rows already in order stay as they are.
+        var inOrder = true
+        for i in 1..<max(n, 1) where table.times[i] < table.times[i - 1] { inOrder = false; break }
+        let order = inOrder ? Array(0..<n) : (0..<n).sorted { table.times[$0] < table.times[$1] || (table.times[$0] == table.times[$1] && $0 < $1) }
+        if !inOrder {
             var moved: [Int] = []
             var latest = -Double.infinity
             for i in 0..<n {
@@ -38,9 +41,9 @@ enum RiskTableValidation {
                 kind: .riskTableSorted, source: .riskTable, rows: moved,
                 message: "row\(moved.count == 1 ? "" : "s") given after a later time; the table was sorted by time"))
         }
-        let times = order.map { table.times[$0] }
-        let atRisk = order.map { table.numberAtRisk[$0] }
-        let rows = order.map { table.row($0) }
+        let times = inOrder ? table.times : order.map { table.times[$0] }
+        let atRisk = inOrder ? table.numberAtRisk : order.map { table.numberAtRisk[$0] }
+        let rows = inOrder && table.rows != nil ? table.rows! : order.map { table.row($0) }
         for k in 1..<max(n, 1) where times[k] == times[k - 1] {
             throw ReconstructionError.duplicateRiskTime(row: rows[k], otherRow: rows[k - 1], time: times[k])
         }

@@ -9,26 +9,37 @@ struct StepSurvival: Sendable {
     let values: [Double]
 
     init(times t: [Double], events e: [Bool]) {
-        let order = t.indices.sorted { t[$0] < t[$1] }
-        var atRisk = t.count
-        var k = 0
-        var s = 1.0
+        // Records already in time order (as the reconstruction's are) are taken as they are,
+        // which is what the stable sort leaves them as.
+        var inOrder = true
+        for k in t.indices.dropFirst() where t[k] < t[k - 1] { inOrder = false; break }
+        let order: [Int] = inOrder ? [] : t.indices.sorted { t[$0] < t[$1] }
+        var eventCount = 0
+        for flag in e where flag { eventCount += 1 }
         var times: [Double] = []
         var values: [Double] = []
-        while k < order.count {
-            let time = t[order[k]]
-            var d = 0, c = 0
-            while k < order.count && t[order[k]] == time {
-                if e[order[k]] { d += 1 } else { c += 1 }
-                k += 1
+        times.reserveCapacity(eventCount)
+        values.reserveCapacity(eventCount)
+        t.withUnsafeBufferPointer { t in e.withUnsafeBufferPointer { e in order.withUnsafeBufferPointer { order in
+            @inline(__always) func at(_ k: Int) -> Int { inOrder ? k : order[k] }
+            var atRisk = t.count
+            var k = 0
+            var s = 1.0
+            while k < t.count {
+                let time = t[at(k)]
+                var d = 0, c = 0
+                while k < t.count && t[at(k)] == time {
+                    if e[at(k)] { d += 1 } else { c += 1 }
+                    k += 1
+                }
+                if d > 0 {
+                    s *= 1 - Double(d) / Double(atRisk)
+                    times.append(time)
+                    values.append(s)
+                }
+                atRisk -= d + c
             }
-            if d > 0 {
-                s *= 1 - Double(d) / Double(atRisk)
-                times.append(time)
-                values.append(s)
-            }
-            atRisk -= d + c
-        }
+        } } }
         self.times = times
         self.values = values
     }
@@ -63,6 +74,26 @@ struct StepSurvival: Sendable {
     /// included: 0 when s lies between Ŝ(t) and Ŝ(t−).
     func distance(time t: Double, survival s: Double) -> Double {
         let below = value(at: t), above = leftLimit(at: t)
+        if s >= below && s <= above { return 0 }
+        return min(abs(s - below), abs(s - above))
+    }
+
+    /// `distance(time:survival:)`, for points that mostly come in time order: `hint` is the
+    /// number of event times ≤ the previous point's time (start at 0), and is updated.
+    func distance(time t: Double, survival s: Double, hint: inout Int) -> Double {
+        var i = min(max(hint, 0), times.count)
+        if i > 0 && !(times[i - 1] <= t) {
+            i = upperIndex(t)
+        } else {
+            var steps = 0
+            while i < times.count && times[i] <= t && steps < 8 { i += 1; steps += 1 }
+            if i < times.count && times[i] <= t { i = upperIndex(t) }
+        }
+        hint = i
+        // Event times are distinct: Ŝ(t−) differs from Ŝ(t) only when t is one of them.
+        let below = i == 0 ? 1 : values[i - 1]
+        let lower = i > 0 && times[i - 1] == t ? i - 1 : i
+        let above = lower == 0 ? 1 : values[lower - 1]
         if s >= below && s <= above { return 0 }
         return min(abs(s - below), abs(s - above))
     }
