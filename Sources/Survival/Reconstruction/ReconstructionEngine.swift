@@ -95,7 +95,29 @@ struct ReconstructionEngine {
             // scale all drops of the interval down alike rather than cut the last one.
             return capped0 ? forced(s, atRisk: atRisk, km: km, censored: 0, events: atRisk - end, floor: end) : plan(0)
         }
+        // gap(0) > 0 and gap(atRisk − end) ≤ 0 (everyone leaving is censored). The bracket starts at
+        // Guyot's estimate of the number censored, n·S(end)/S(start) − n(end) from the clicked curve,
+        // and widens in doubling steps until it holds the change of sign; bisection then finds the
+        // smallest count with gap ≤ 0 (the same count as bisecting the whole range, in fewer runs).
         var lo = 0, hi = atRisk - end
+        if hi - lo > 1 {
+            let iv = layout.intervals[s.index]
+            let endS = s.index + 1 < layout.intervals.count ? layout.intervals[s.index + 1].curveAtStart : iv.curveAtStart
+            let estimate = iv.curveAtStart > 0 ? Double(atRisk) * endS / iv.curveAtStart - Double(end) : 0
+            let start = estimate.isFinite ? min(max(Int(estimate.rounded()), lo + 1), hi - 1) : (lo + hi) / 2
+            var step = 1
+            if gap(start).0 > 0 {
+                lo = start
+                while lo + step < hi {
+                    if gap(lo + step).0 > 0 { lo += step; step *= 2 } else { hi = lo + step; break }
+                }
+            } else {
+                hi = start
+                while hi - step > lo {
+                    if gap(hi - step).0 > 0 { lo = hi - step; break } else { hi -= step; step *= 2 }
+                }
+            }
+        }
         while hi - lo > 1 {
             let mid = (lo + hi) / 2
             if gap(mid).0 > 0 { lo = mid } else { hi = mid }
