@@ -440,7 +440,9 @@ struct IntervalSolver {
 
 /// Buffers an engine reuses across its many `IntervalSolver.run` calls, so that a run does not
 /// allocate: the censoring density of each interval and the censoring times of the last
-/// (interval, count) asked for, the factors 1 − 1/n, and the kept runs. (Raw buffers, not arrays, so that using them takes no exclusivity checks.)
+/// (interval, count) asked for, the factors 1 − 1/n, and the kept runs (raw buffers, not arrays,
+/// so that using them takes no exclusivity checks). A scratch serves the one layout it was first
+/// prepared for (one engine) and one thread: its keys do not name the layout.
 final class ReconstructionScratch {
     var censorTimes: [Double] = []
     var censorInterval = -1
