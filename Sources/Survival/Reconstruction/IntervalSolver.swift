@@ -11,8 +11,9 @@ import Foundation
 /// The target of a drop with curve value S is S_ref·(S/S_ref)^λ (S_ref = the curve at the interval
 /// start): λ = 1 follows the curve; λ ≠ 1 scales every log-drop in the interval alike, which is how
 /// a prescribed number of events is spread over the interval's drops (`ReconstructionEngine.forced`).
-/// The candidates tried at each drop are the rounded ideal n(1 − target/Ŝ) and its two neighbours,
-/// within a cap that keeps the printed end (the floor) and the event budget reachable.
+/// The search at each drop starts at the rounded ideal n(1 − target/Ŝ), walks up or down while the
+/// error falls, and also tries no events, within a cap that keeps the printed end (the floor) and
+/// the event budget reachable.
 struct IntervalSolver {
     let layout: ReconstructionLayout
     let index: Int
