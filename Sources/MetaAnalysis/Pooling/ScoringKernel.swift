@@ -232,14 +232,7 @@ final class ScoringWorkspace {
             logSum.add(vt, at: i, v, tau2)
         }
         sumLog = logSum.total(v, tau2)
-        // Cholesky G = LLᵀ, M = L⁻ᵀL⁻¹.
-        guard g00 > 0, g00.isFinite else { return nil }
-        let l00 = g00.squareRoot(), l10 = g01 / l00
-        let d = g11 - l10 * l10
-        guard d > 0, d.isFinite else { return nil }
-        let l11 = d.squareRoot()
-        let i00 = 1 / l00, i11 = 1 / l11, i10 = -l10 * i00 * i11
-        let m00 = i00 * i00 + i10 * i10, m01 = i10 * i11, m11 = i11 * i11
+        guard let (m00, m01, m11, detG) = Self.inverse2(g00, g01, g11) else { return nil }
         m[0] = m00; m[1] = m01; m[2] = m01; m[3] = m11
         cy[0] = cy0; cy[1] = cy1
         let b0 = m00 * c0 + m01 * c1, b1 = m01 * c0 + m11 * c1
@@ -262,7 +255,20 @@ final class ScoringWorkspace {
         let cuMcu = m00 * cu0 * cu0 + 2 * m01 * cu0 * cu1 + m11 * cu1 * cu1
         return State(tau2: tau2, slot: slot, sumW: sumW, sumW2: sumW2, rss: rss, yPPy: yPPy,
                      yPPPy: wuu - cuMcu, traceP: sumW - trMS, tracePP: sumW2 - 2 * trMT + trMSMS,
-                     sumLog: sumLog, logDetG: log(g00 * d))
+                     sumLog: sumLog, logDetG: log(detG))
+    }
+
+    /// M = A⁻¹ for a symmetric 2 × 2 A = [a00 a01; a01 a11] by Cholesky A = LLᵀ, M = L⁻ᵀL⁻¹:
+    /// (m00, m01, m11) and det A = L₀₀²·L₁₁²; nil unless A is positive definite.
+    @inline(__always)
+    static func inverse2(_ a00: Double, _ a01: Double, _ a11: Double) -> (Double, Double, Double, Double)? {
+        guard a00 > 0, a00.isFinite else { return nil }
+        let l00 = a00.squareRoot(), l10 = a01 / l00
+        let d = a11 - l10 * l10
+        guard d > 0, d.isFinite else { return nil }
+        let l11 = d.squareRoot()
+        let i00 = 1 / l00, i11 = 1 / l11, i10 = -l10 * i00 * i11
+        return (i00 * i00 + i10 * i10, i10 * i11, i11 * i11, a00 * d)
     }
 
     /// M = A⁻¹ for a symmetric p × p A (full storage) by Cholesky A = LLᵀ; returns log det A, or nil
@@ -386,13 +392,7 @@ final class ScoringWorkspace {
             c0 += x0 * yi; c1 += x1 * yi
             sumV += vi
         }
-        guard a00 > 0, a00.isFinite else { return nil }
-        let l00 = a00.squareRoot(), l10 = a01 / l00
-        let d = a11 - l10 * l10
-        guard d > 0, d.isFinite else { return nil }
-        let l11 = d.squareRoot()
-        let i00 = 1 / l00, i11 = 1 / l11, i10 = -l10 * i00 * i11
-        let m00 = i00 * i00 + i10 * i10, m01 = i10 * i11, m11 = i11 * i11
+        guard let (m00, m01, m11, _) = Self.inverse2(a00, a01, a11) else { return nil }
         let b0 = m00 * c0 + m01 * c1, b1 = m01 * c0 + m11 * c1
         var rss = 0.0
         for i in 0..<k {

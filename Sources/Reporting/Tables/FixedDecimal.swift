@@ -54,35 +54,33 @@ enum FixedDecimal {
         // At most: sign, 39 integer digits, point, 17 digits.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
             var end = 64
-            var value = q
-            if value <= UInt128(UInt64.max) {
-                var v = UInt64(value)
-                for _ in 0..<digits {
-                    end -= 1
-                    buffer[end] = UInt8(ascii: "0") + UInt8(v % 10)
-                    v /= 10
-                }
-                if digits > 0 { end -= 1; buffer[end] = UInt8(ascii: ".") }
-                repeat {
-                    end -= 1
-                    buffer[end] = UInt8(ascii: "0") + UInt8(v % 10)
-                    v /= 10
-                } while v > 0
+            // 64-bit division is much faster than 128-bit: use it when the value fits.
+            if q <= UInt128(UInt64.max) {
+                writeDigits(UInt64(q), fraction: digits, into: buffer, end: &end)
             } else {
-                for _ in 0..<digits {
-                    end -= 1
-                    buffer[end] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
-                }
-                if digits > 0 { end -= 1; buffer[end] = UInt8(ascii: ".") }
-                repeat {
-                    end -= 1
-                    buffer[end] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
-                } while value > 0
+                writeDigits(q, fraction: digits, into: buffer, end: &end)
             }
             if negative { end -= 1; buffer[end] = UInt8(ascii: "-") }
             return String(decoding: UnsafeBufferPointer(rebasing: buffer[end..<64]), as: UTF8.self)
         }
+    }
+
+    /// Writes `value` as `integer.fraction` (`fraction` digits after the point) backwards, ending
+    /// just before `end`, and moves `end` to its first byte.
+    @inline(__always)
+    private static func writeDigits<T: FixedWidthInteger & UnsignedInteger>(
+        _ value: T, fraction: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, end: inout Int) {
+        var v = value
+        for _ in 0..<fraction {
+            end -= 1
+            buffer[end] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        }
+        if fraction > 0 { end -= 1; buffer[end] = UInt8(ascii: ".") }
+        repeat {
+            end -= 1
+            buffer[end] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        } while v > 0
     }
 }
