@@ -11,9 +11,9 @@ import Foundation
 /// The target of a drop with curve value S is S_ref·(S/S_ref)^λ (S_ref = the curve at the interval
 /// start): λ = 1 follows the curve; λ ≠ 1 scales every log-drop in the interval alike, which is how
 /// a prescribed number of events is spread over the interval's drops (`ReconstructionEngine.forced`).
-/// The search at each drop starts at the rounded ideal n(1 − target/Ŝ), walks up or down while the
-/// error falls, and also tries no events, within a cap that keeps the printed end (the floor) and
-/// the event budget reachable.
+/// The search at each drop starts at the rounded ideal n(1 − target/Ŝ), walks towards the target
+/// (more events while Ŝ is above it, fewer while below) as long as the error falls, and also tries
+/// no events, within a cap that keeps the printed end (the floor) and the event budget reachable.
 struct IntervalSolver {
     let layout: ReconstructionLayout
     let index: Int
@@ -281,15 +281,16 @@ struct IntervalSolver {
                     var best = min(max(guess, 0), cap)
                     state = Self.after(drop, best, n, km, cens, p, lapseAbove, factors)
                     var bestError = abs(state.km - target)
-                    for step in stride(from: -1, through: 1, by: 2) {
+                    // Ŝ after the drop falls as its count of events rises, so only fewer events can
+                    // bring a value below the target closer, and only more a value above it.
+                    if state.km != target {
+                        let step = state.km < target ? -1 : 1
                         var c = best + step
-                        let start = best
                         while c >= 0 && c <= cap {
                             let other = Self.after(drop, c, n, km, cens, p, lapseAbove, factors)
                             let e = abs(other.km - target)
                             if e < bestError - 1e-15 { best = c; bestError = e; state = other; c += step } else { break }
                         }
-                        if best != start { break }
                     }
                     // The error need not be unimodal in the count when events crowd out the censoring
                     // between them (events first): no events at all is always a candidate.

@@ -89,38 +89,33 @@ struct ReconstructionEngine {
             let r = s.run(atRisk: atRisk, survival: km, censored: c, floor: end, maxEvents: atRisk - c - end)
             return (r.atRiskEnd - end, r.capped)
         }
-        let (g0, capped0) = gap(0)
-        if g0 == 0 {
-            // Even with nobody censored the drops ask for more events than the table allows:
-            // scale all drops of the interval down alike rather than cut the last one.
-            return capped0 ? forced(s, atRisk: atRisk, km: km, censored: 0, events: atRisk - end, floor: end) : plan(0)
-        }
-        // gap(0) > 0 and gap(atRisk − end) ≤ 0 (everyone leaving is censored). The bracket starts at
-        // Guyot's estimate of the number censored, n·S(end)/S(start) − n(end) from the clicked curve,
-        // and widens in doubling steps until it holds the change of sign; bisection then finds the
-        // smallest count with gap ≤ 0 (the same count as bisecting the whole range, in fewer runs).
-        var lo = 0, hi = atRisk - end
-        if hi - lo > 1 {
-            let iv = layout.intervals[s.index]
-            let endS = s.index + 1 < layout.intervals.count ? layout.intervals[s.index + 1].curveAtStart : iv.curveAtStart
-            let estimate = iv.curveAtStart > 0 ? Double(atRisk) * endS / iv.curveAtStart - Double(end) : 0
-            let start = estimate.isFinite ? min(max(Int(estimate.rounded()), lo + 1), hi - 1) : (lo + hi) / 2
-            var step = 1
-            if gap(start).0 > 0 {
-                lo = start
-                while lo + step < hi {
-                    if gap(lo + step).0 > 0 { lo += step; step *= 2 } else { hi = lo + step; break }
-                }
-            } else {
-                hi = start
-                while hi - step > lo {
-                    if gap(hi - step).0 > 0 { lo = hi - step; break } else { hi -= step; step *= 2 }
-                }
-            }
-        }
+        // gap is non-increasing in c, positive somewhere below the answer and ≤ 0 at
+        // c = atRisk − end (everyone leaving is censored). The search keeps lo < answer ≤ hi
+        // (lo = −1: nothing below known yet). Its first probe is Guyot's estimate of the number
+        // censored, n·S(end)/S(start) − n(end) from the clicked curve; each next probe is Guyot's
+        // update c + gap(c) (each extra censoring takes about one from the number at risk at the
+        // end), or c − 1 at gap 0, kept strictly inside the bracket; after three such steps it
+        // bisects. The answer is the smallest count with gap ≤ 0, whatever the probes.
+        var lo = -1, hi = atRisk - end
+        let iv = layout.intervals[s.index]
+        let endS = s.index + 1 < layout.intervals.count ? layout.intervals[s.index + 1].curveAtStart : iv.curveAtStart
+        let estimate = iv.curveAtStart > 0 ? Double(atRisk) * endS / iv.curveAtStart - Double(end) : 0
+        var c = estimate.isFinite ? Int(min(max(estimate, -1), Double(hi)).rounded()) : hi / 2
+        var steps = 0
         while hi - lo > 1 {
-            let mid = (lo + hi) / 2
-            if gap(mid).0 > 0 { lo = mid } else { hi = mid }
+            if steps >= 3 || c <= lo || c >= hi { c = lo + (hi - lo) / 2 }
+            steps += 1
+            let (g, capped) = gap(c)
+            if g > 0 {
+                lo = c
+                c += g
+            } else {
+                // Even with nobody censored the drops ask for more events than the table allows:
+                // scale all drops of the interval down alike rather than cut the last one.
+                if c == 0 { return capped ? forced(s, atRisk: atRisk, km: km, censored: 0, events: atRisk - end, floor: end) : plan(0) }
+                hi = c
+                c = g < 0 ? c + g : c - 1
+            }
         }
         return plan(hi)
     }
