@@ -31,4 +31,24 @@ struct NumberFormattingTests {
         #expect(fmt(.infinity) == "inf")
         #expect(fmt(2.5) == "2.5" && fmt(0.000123456789) == "0.000123457" && fmt(1234567.8) == "1.23457e+06")
     }
+
+    /// `RepairText` (repair messages built in one byte buffer) writes what `String` interpolation
+    /// writes: literal pieces with non-ASCII characters, integers of every sign and size, strings,
+    /// and numbers through `fmt`.
+    @Test func repairTextMatchesStringInterpolation() {
+        var g = SeededGenerator(seed: 7)
+        var ints = [0, 1, -1, 9, 10, -10, 99, 100, 123_456_789, Int.max, Int.min, Int.min + 1]
+        for _ in 0..<2_000 { ints.append(Int(truncatingIfNeeded: g.next()) >> Int(g.next() % 64)) }
+        for n in ints {
+            let x = Double(n) / 7 + g.nextUniform()
+            let word = n % 2 == 0 ? "" : "s"
+            let text: RepairText = "click\(word) at \(n) (\(x)) — ≥ 0–100 %; \(fmt(x))"
+            let expected = "click\(word) at \(n) (\(fmt(x))) — ≥ 0–100 %; \(fmt(x))"
+            #expect(text.string == expected)
+        }
+        let literal: RepairText = "no numbers – only text"
+        #expect(literal.string == "no numbers – only text")
+        let empty: RepairText = ""
+        #expect(empty.string.isEmpty)
+    }
 }

@@ -124,7 +124,10 @@ struct ReconstructionLayout: Sendable {
     ///     cannot hold a printed total of events).
     init(points: [CleanedCurve.Point], riskTimes: [Double], atRisk: [Int], spreadSpanningDrops: Bool = false) {
         precondition(!riskTimes.isEmpty && riskTimes[0] == 0, "the risk table starts at time 0")
-        let lastTime = points[points.count - 1].time
+        // The points' times and values as plain arrays: copying a `Point` (which holds arrays)
+        // costs reference counting at every step of the loops below.
+        let time = points.map(\.time), value = points.map(\.survival)
+        let lastTime = time[time.count - 1]
         verticalTolerance = 0.002 * lastTime
 
         func intervalIndex(containing t: Double) -> Int {
@@ -138,15 +141,15 @@ struct ReconstructionLayout: Sendable {
         }
 
         var drops = 0, vertical = 0
-        for k in 1..<points.count where points[k].survival < points[k - 1].survival {
+        for k in 1..<time.count where value[k] < value[k - 1] {
             drops += 1
-            if points[k].time - points[k - 1].time <= verticalTolerance { vertical += 1 }
+            if time[k] - time[k - 1] <= verticalTolerance { vertical += 1 }
         }
         let style: ClickStyle = drops > 0 && 4 * vertical >= drops ? .corners : .steps
         self.style = style
 
         var sites: [Site] = []
-        sites.reserveCapacity(points.count + riskTimes.count)
+        sites.reserveCapacity(time.count + riskTimes.count)
         var spanning: [(start: Double, end: Double)] = []
         // The curve at each risk-table time: the value of the last point added at or before it
         // (points come in time order), 1 before the first.
@@ -157,11 +160,11 @@ struct ReconstructionLayout: Sendable {
             while settled < riskTimes.count && riskTimes[settled] < t { curveAtRisk[settled] = current; settled += 1 }
             current = v
         }
-        addPoint(points[0].time, points[0].survival)
+        addPoint(time[0], value[0])
         // First risk-table time after the click before the drop (risk times ascend, clicks too).
         var firstCut = 0
-        for k in 1..<points.count {
-            let a = points[k - 1], b = points[k]
+        for k in 1..<time.count {
+            let a = (time: time[k - 1], survival: value[k - 1]), b = (time: time[k], survival: value[k])
             guard a.survival > b.survival else { addPoint(b.time, b.survival); continue }
             let w = b.time - a.time
             let interval = intervalIndex(containing: w > 0 ? a.time : b.time)
@@ -178,11 +181,11 @@ struct ReconstructionLayout: Sendable {
                 let step = 0.5 * a.survival / Double(max(atRisk[interval], 1))
                 var aTop = false, aBottom = k == 1, bTop = false, bBottom = false
                 if k >= 2 {
-                    let p = points[k - 2]
+                    let p = (time: time[k - 2], survival: value[k - 2])
                     if a.time - p.time > verticalTolerance { aTop = p.survival - a.survival <= step } else { aBottom = p.survival - a.survival > step }
                 }
-                if k + 1 < points.count {
-                    let q = points[k + 1]
+                if k + 1 < time.count {
+                    let q = (time: time[k + 1], survival: value[k + 1])
                     if q.time - b.time > verticalTolerance { bBottom = b.survival - q.survival <= step } else { bTop = b.survival - q.survival > step }
                 }
                 let early = aTop || bTop, late = aBottom || bBottom

@@ -62,6 +62,10 @@ public struct ReconstructionRepair: Sendable, Codable, Equatable, Hashable, Cust
         self.message = message
     }
 
+    init(kind: Kind, source: Source, rows: [Int], text: RepairText) {
+        self.init(kind: kind, source: source, rows: rows, message: text.string)
+    }
+
     public var description: String {
         let what = source == .totalEvents ? "total events" : (source == .curve ? "curve" : "risk table")
         if rows.isEmpty { return "\(what): \(message)" }

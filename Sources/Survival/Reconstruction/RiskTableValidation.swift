@@ -39,7 +39,7 @@ enum RiskTableValidation {
             }
             repairs.append(ReconstructionRepair(
                 kind: .riskTableSorted, source: .riskTable, rows: moved,
-                message: "row\(moved.count == 1 ? "" : "s") given after a later time; the table was sorted by time"))
+                text: "row\(moved.count == 1 ? "" : "s") given after a later time; the table was sorted by time"))
         }
         let times = inOrder ? table.times : order.map { table.times[$0] }
         let atRisk = inOrder ? table.numberAtRisk : order.map { table.numberAtRisk[$0] }
