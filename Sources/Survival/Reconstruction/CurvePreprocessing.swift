@@ -31,15 +31,16 @@ struct CleanedCurve: Sendable {
 
     var lastTime: Double { points[points.count - 1].time }
 
-    /// The input rows behind `points`, in no particular order.
-    func rows<S: Sequence<Point>>(of points: S) -> [Int] {
+    /// The input rows behind `points`, in no particular order. (The points are read in place:
+    /// copying a `Point` would count references to its `rows`.)
+    func rows(of points: ArraySlice<Point>) -> [Int] {
         var count = 0
-        for point in points { count += point.members.count + point.rows.count }
+        for k in points.indices { count += points[k].members.count + points[k].rows.count }
         var rows: [Int] = []
         rows.reserveCapacity(count)
-        for point in points {
-            for m in point.members { rows.append(DigitizedCurve.row(order[m], rows: inputRows)) }
-            rows += point.rows
+        for k in points.indices {
+            for m in points[k].members { rows.append(DigitizedCurve.row(order[m], rows: inputRows)) }
+            if !points[k].rows.isEmpty { rows += points[k].rows }
         }
         return rows
     }
@@ -209,7 +210,7 @@ enum CurvePreprocessing {
             if first.time == 0 {
                 message += "; the drop to \(fmt(first.survival * full))\(unit) at time 0 becomes events at time 0"
             }
-            repairs.append(ReconstructionRepair(kind: .anchorAdded, source: .curve, rows: cleaned.rows(of: CollectionOfOne(first)).sorted(), message: message))
+            repairs.append(ReconstructionRepair(kind: .anchorAdded, source: .curve, rows: cleaned.rows(of: points[1...1]).sorted(), message: message))
         }
 
         // Rises: isotonic (antitonic) regression, never deletion.

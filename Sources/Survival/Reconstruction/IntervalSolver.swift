@@ -15,12 +15,24 @@ import Foundation
 /// (more events while Ŝ is above it, fewer while below) as long as the error falls, and also tries
 /// no events, within a cap that keeps the printed end (the floor) and the event budget reachable.
 struct IntervalSolver {
-    let layout: ReconstructionLayout
+    /// The layout with the reused buffers of the engine that owns this solver: a solver is that
+    /// reference and an index, so making one per run costs no reference counting of the
+    /// layout's arrays.
+    let scratch: ReconstructionScratch
     let index: Int
-    /// Reused buffers of the engine that owns this solver (nil: a fresh one per call).
-    var scratch: ReconstructionScratch? = nil
 
-    var interval: ReconstructionLayout.Interval { layout.intervals[index] }
+    init(scratch: ReconstructionScratch, index: Int) {
+        self.scratch = scratch
+        self.index = index
+    }
+
+    /// A solver with buffers of its own.
+    init(layout: ReconstructionLayout, index: Int) {
+        self.init(scratch: ReconstructionScratch(layout: layout), index: index)
+    }
+
+    var layout: ReconstructionLayout { scratch.layout }
+    var interval: ReconstructionLayout.Interval { scratch.layout.intervals[index] }
 
     struct Run {
         var events: Int
@@ -32,8 +44,21 @@ struct IntervalSolver {
         var capped: Bool
         /// Largest |Ŝ − target| just after a drop.
         var maxError: Double = 0
+        /// A recorded run: where its event and censoring times are in the `Recording`.
+        var recordedEvents: Range<Int> = 0..<0
+        var recordedCensorings: Range<Int> = 0..<0
+    }
+
+    /// The event and censoring times of recorded runs, one run after another (each run's times
+    /// ascending): one pair of buffers for all intervals instead of two arrays per run.
+    struct Recording {
         var eventTimes: [Double] = []
         var censorTimes: [Double] = []
+
+        init(capacity: Int) {
+            eventTimes.reserveCapacity(capacity)
+            censorTimes.reserveCapacity(capacity)
+        }
     }
 
     /// Censoring times inside the interval, spread in proportion to the curve S(t): a patient
@@ -123,7 +148,7 @@ struct IntervalSolver {
             last = (t, s)
         }
         for k in interval.sites {
-            let site = layout.sites[k]
+            let site = scratch.layout.sites[k]
             let s0 = max(min(site.start, b), last.t)
             let s1 = max(min(site.end, b), s0)
             if s0 > last.t { knot(s0, site.top) }
@@ -144,13 +169,24 @@ struct IntervalSolver {
     ///     interval with a printed end, where the number censored is exact); true: events at the
     ///     drops come first and a censoring that finds nobody at risk (above `floor`) lapses (the
     ///     open last interval, where the number censored is only a planning figure).
-    ///   - record: also return the event and censoring times.
     func run(atRisk: Int, survival: Double, censored: Int, lambda: Double = 1, floor: Int, maxEvents: Int,
-             eventsFirst: Bool? = nil, record: Bool = false) -> Run {
-        let interval = self.interval
+             eventsFirst: Bool? = nil) -> Run {
+        var none = Recording(capacity: 0)
+        return run(atRisk: atRisk, survival: survival, censored: censored, lambda: lambda, floor: floor, maxEvents: maxEvents,
+                   eventsFirst: eventsFirst, record: false, into: &none)
+    }
+
+    /// `run`, also appending the run's event and censoring times to `recording`.
+    func record(atRisk: Int, survival: Double, censored: Int, lambda: Double = 1, floor: Int, maxEvents: Int,
+                eventsFirst: Bool? = nil, into recording: inout Recording) -> Run {
+        run(atRisk: atRisk, survival: survival, censored: censored, lambda: lambda, floor: floor, maxEvents: maxEvents,
+            eventsFirst: eventsFirst, record: true, into: &recording)
+    }
+
+    private func run(atRisk: Int, survival: Double, censored: Int, lambda: Double, floor: Int, maxEvents: Int,
+                     eventsFirst: Bool?, record: Bool, into recording: inout Recording) -> Run {
         let eventsFirst = eventsFirst ?? interval.isOpen
-        let scratch = self.scratch ?? ReconstructionScratch()
-        scratch.prepare(for: layout)
+        let scratch = self.scratch
         // A run is a function of its arguments, and the searches ask for some again: the last
         // few runs, and the last one asked for in each interval, are kept with the number of
         // events they put at each drop. Recording a kept run only replays those numbers.
@@ -159,16 +195,17 @@ struct IntervalSolver {
             floor: floor, maxEvents: maxEvents, eventsFirst: eventsFirst)
         if let known = scratch.knownRun(key) {
             return record ? replay(scratch, known, atRisk: atRisk, survival: survival, censored: censored, floor: floor,
-                                   eventsFirst: eventsFirst)
+                                   eventsFirst: eventsFirst, into: &recording)
                           : known.run
         }
         if record {
             return compute(scratch, atRisk: atRisk, survival: survival, censored: censored, lambda: lambda, floor: floor,
-                           maxEvents: maxEvents, eventsFirst: eventsFirst, record: true, trace: nil)
+                           maxEvents: maxEvents, eventsFirst: eventsFirst, record: true, into: &recording, trace: nil)
         }
         let slot = scratch.claimSlot()
         let result = compute(scratch, atRisk: atRisk, survival: survival, censored: censored, lambda: lambda, floor: floor,
-                             maxEvents: maxEvents, eventsFirst: eventsFirst, record: false, trace: scratch.trace(slot))
+                             maxEvents: maxEvents, eventsFirst: eventsFirst, record: false, into: &recording,
+                             trace: scratch.trace(slot))
         scratch.store(key, result, in: slot)
         return result
     }
@@ -190,50 +227,50 @@ struct IntervalSolver {
     /// A kept run with its times recorded: the events at each drop are known, so only the
     /// censorings and the chosen events are walked through again.
     private func replay(_ scratch: ReconstructionScratch, _ known: ReconstructionScratch.KnownRun, atRisk: Int,
-                        survival: Double, censored: Int, floor: Int, eventsFirst: Bool) -> Run {
+                        survival: Double, censored: Int, floor: Int, eventsFirst: Bool, into recording: inout Recording) -> Run {
         let interval = self.interval
+        let sites = scratch.layout.sites
         let cens = censoring(scratch, censored, atRisk: atRisk)
         scratch.extendFactors(through: atRisk)
         let factors = UnsafeBufferPointer(start: scratch.factors, count: scratch.factorCount)
         let trace = scratch.trace(known.slot)
         var run = known.run
+        let firstEvent = recording.eventTimes.count, firstCensoring = recording.censorTimes.count
         cens.withUnsafeBufferPointer { cens in
             var n = atRisk
             var km = survival
             var p = 0
-            var eventTimes: [Double] = []
-            var censorTimes: [Double] = []
-            eventTimes.reserveCapacity(run.events)
-            censorTimes.reserveCapacity(run.censored)
             let lapseAbove = eventsFirst ? floor : nil
             for (k, s) in interval.sites.enumerated() {
-                let site = layout.sites[s]
+                let site = sites[s]
                 while p < cens.count && cens[p] < site.start {
-                    if !eventsFirst || n > floor { n -= 1; censorTimes.append(cens[p]) }
+                    if !eventsFirst || n > floor { n -= 1; recording.censorTimes.append(cens[p]) }
                     p += 1
                 }
                 let d = trace[k]
                 let state = Self.after(Drop(site: site, cens: cens, from: p), d, n, km, cens, p, lapseAbove, factors)
-                for q in p..<(p + state.applied) { censorTimes.append(cens[q]) }
-                for j in 0..<d { eventTimes.append(site.eventTime(j, of: d)) }
+                for q in p..<(p + state.applied) { recording.censorTimes.append(cens[q]) }
+                for j in 0..<d { recording.eventTimes.append(site.eventTime(j, of: d)) }
                 n = state.n; km = state.km; p = state.next
             }
             while p < cens.count {
-                if !eventsFirst || n > floor { n -= 1; censorTimes.append(cens[p]) }
+                if !eventsFirst || n > floor { n -= 1; recording.censorTimes.append(cens[p]) }
                 p += 1
             }
             assert(n == run.atRiskEnd && km.bitPattern == run.survivalEnd.bitPattern, "a replay retraces its run")
-            run.eventTimes = eventTimes
-            run.censorTimes = censorTimes
         }
+        run.recordedEvents = firstEvent..<recording.eventTimes.count
+        run.recordedCensorings = firstCensoring..<recording.censorTimes.count
         return run
     }
 
     /// - Parameter trace: where to write the number of events at each drop of the interval.
     private func compute(_ scratch: ReconstructionScratch, atRisk: Int, survival: Double, censored: Int, lambda: Double,
-                         floor: Int, maxEvents: Int, eventsFirst: Bool, record: Bool,
+                         floor: Int, maxEvents: Int, eventsFirst: Bool, record: Bool, into recording: inout Recording,
                          trace: UnsafeMutableBufferPointer<Int>?) -> Run {
         let interval = self.interval
+        let sites = scratch.layout.sites
+        let firstEvent = recording.eventTimes.count, firstCensoring = recording.censorTimes.count
         let cens = censoring(scratch, censored, atRisk: atRisk)
         scratch.extendFactors(through: atRisk)
         let factors = UnsafeBufferPointer(start: scratch.factors, count: scratch.factorCount)
@@ -245,20 +282,14 @@ struct IntervalSolver {
             var capped = false
             var maxError = 0.0
             var applied = 0
-            var eventTimes: [Double] = []
-            var censorTimes: [Double] = []
-            if record {
-                eventTimes.reserveCapacity(max(0, min(atRisk, maxEvents)))
-                censorTimes.reserveCapacity(cens.count)
-            }
             let ref = interval.curveAtStart
             let lapseAbove = eventsFirst ? floor : nil
             for (k, s) in interval.sites.enumerated() {
-                let site = layout.sites[s]
+                let site = sites[s]
                 while p < cens.count && cens[p] < site.start {
                     if !eventsFirst || n > floor {
                         n -= 1; applied += 1
-                        if record { censorTimes.append(cens[p]) }
+                        if record { recording.censorTimes.append(cens[p]) }
                     }
                     p += 1
                 }
@@ -303,8 +334,8 @@ struct IntervalSolver {
                 if record {
                     // A censoring at an event's time comes after it; those applied are the first
                     // `state.applied` of the ones passed.
-                    for q in p..<(p + state.applied) { censorTimes.append(cens[q]) }
-                    for j in 0..<d { eventTimes.append(site.eventTime(j, of: d)) }
+                    for q in p..<(p + state.applied) { recording.censorTimes.append(cens[q]) }
+                    for j in 0..<d { recording.eventTimes.append(site.eventTime(j, of: d)) }
                 }
                 if let trace { trace[k] = d }
                 applied += state.applied
@@ -315,12 +346,16 @@ struct IntervalSolver {
             while p < cens.count {
                 if !eventsFirst || n > floor {
                     n -= 1; applied += 1
-                    if record { censorTimes.append(cens[p]) }
+                    if record { recording.censorTimes.append(cens[p]) }
                 }
                 p += 1
             }
-            return Run(events: total, censored: applied, atRiskEnd: n, survivalEnd: km, capped: capped,
-                       maxError: maxError, eventTimes: eventTimes, censorTimes: censorTimes)
+            var run = Run(events: total, censored: applied, atRiskEnd: n, survivalEnd: km, capped: capped, maxError: maxError)
+            if record {
+                run.recordedEvents = firstEvent..<recording.eventTimes.count
+                run.recordedCensorings = firstCensoring..<recording.censorTimes.count
+            }
+            return run
         }
     }
 
@@ -443,9 +478,11 @@ struct IntervalSolver {
 /// Buffers an engine reuses across its many `IntervalSolver.run` calls, so that a run does not
 /// allocate: the censoring density of each interval and the censoring times of the last
 /// (interval, count) asked for, the factors 1 − 1/n, and the kept runs (raw buffers, not arrays,
-/// so that using them takes no exclusivity checks). A scratch serves the one layout it was first
-/// prepared for (one engine) and one thread: its keys do not name the layout.
+/// so that using them takes no exclusivity checks). A scratch holds the one layout it serves (one
+/// engine) and serves one thread: its keys do not name the layout.
 final class ReconstructionScratch {
+    /// The one layout this scratch serves.
+    let layout: ReconstructionLayout
     var censorTimes: [Double] = []
     var censorInterval = -1
     var censorCount = -1
@@ -498,11 +535,11 @@ final class ReconstructionScratch {
     /// Kept runs: slots 0..<ringSize hold the last runs computed (a ring), slot ringSize + i the
     /// last one asked for in interval i. Each slot has `width` numbers of events in `traces`.
     private static let ringSize = 16
-    private var slots = 0
-    private var keys = UnsafeMutablePointer<RunKey?>.allocate(capacity: 0)
-    private var values = UnsafeMutablePointer<RunValues>.allocate(capacity: 0)
-    private var traces = UnsafeMutablePointer<Int>.allocate(capacity: 0)
-    private var width = 0
+    private let slots: Int
+    private let keys: UnsafeMutablePointer<RunKey?>
+    private let values: UnsafeMutablePointer<RunValues>
+    private let traces: UnsafeMutablePointer<Int>
+    private let width: Int
     private var nextSlot = 0
 
     deinit {
@@ -513,15 +550,12 @@ final class ReconstructionScratch {
         factors.deallocate()
     }
 
-    /// Sizes the kept runs for `layout` (once).
-    func prepare(for layout: ReconstructionLayout) {
-        guard slots == 0 else { return }
+    /// Buffers for `layout`, the kept runs sized for it.
+    init(layout: ReconstructionLayout) {
+        self.layout = layout
         var width = 0
         for interval in layout.intervals { width = max(width, interval.sites.count) }
         let slots = Self.ringSize + layout.intervals.count
-        keys.deallocate()
-        values.deallocate()
-        traces.deallocate()
         keys = .allocate(capacity: slots)
         keys.initialize(repeating: nil, count: slots)
         values = .allocate(capacity: slots)

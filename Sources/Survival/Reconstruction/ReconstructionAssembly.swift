@@ -81,11 +81,12 @@ struct ReconstructionAssembly {
             times.append(t)
             events.append(e)
         }
+        let e = outcome.recording.eventTimes, c = outcome.recording.censorTimes
         for r in outcome.runs {
-            var i = 0, j = 0
-            let e = r.eventTimes, c = r.censorTimes
-            while i < e.count || j < c.count {
-                if j == c.count || (i < e.count && !(c[j] < e[i])) {
+            var i = r.recordedEvents.lowerBound, j = r.recordedCensorings.lowerBound
+            let iEnd = r.recordedEvents.upperBound, jEnd = r.recordedCensorings.upperBound
+            while i < iEnd || j < jEnd {
+                if j == jEnd || (i < iEnd && !(c[j] < e[i])) {
                     append(e[i], true); i += 1
                 } else {
                     append(c[j], false); j += 1
@@ -119,8 +120,8 @@ struct ReconstructionAssembly {
             var records: [(time: Double, event: Bool)] = []
             records.reserveCapacity(times.count)
             for r in outcome.runs {
-                for t in r.eventTimes { records.append((t, true)) }
-                for t in r.censorTimes { records.append((t, false)) }
+                for k in r.recordedEvents { records.append((e[k], true)) }
+                for k in r.recordedCensorings { records.append((c[k], false)) }
             }
             var k = records.count
             while k < times.count { records.append((times[k], false)); k += 1 }

@@ -2,12 +2,18 @@ import Foundation
 
 /// The passes of the reconstruction over a layout (see `IPDReconstruction`).
 struct ReconstructionEngine {
-    let layout: ReconstructionLayout
     /// At least this many must still be at risk at the last click (the first printed number at
     /// risk after it), else 0.
     let tailFloor: Int
-    /// Buffers reused by every run of this engine's solvers.
-    let scratch = ReconstructionScratch()
+    /// The layout, with buffers reused by every run of this engine's solvers.
+    let scratch: ReconstructionScratch
+
+    init(layout: ReconstructionLayout, tailFloor: Int) {
+        self.tailFloor = tailFloor
+        scratch = ReconstructionScratch(layout: layout)
+    }
+
+    var layout: ReconstructionLayout { scratch.layout }
 
     /// How one interval is run in the end.
     struct Plan: Equatable {
@@ -19,12 +25,14 @@ struct ReconstructionEngine {
 
     struct Outcome {
         var runs: [IntervalSolver.Run]
+        /// The runs' event and censoring times (`Run.recordedEvents`, `Run.recordedCensorings`).
+        var recording: IntervalSolver.Recording
         /// Patients still at risk after the last click.
         var remaining: Int
         var events: Int { runs.reduce(0) { $0 + $1.events } }
     }
 
-    func solver(_ i: Int) -> IntervalSolver { IntervalSolver(layout: layout, index: i, scratch: scratch) }
+    func solver(_ i: Int) -> IntervalSolver { IntervalSolver(scratch: scratch, index: i) }
 
     var patients: Int { layout.intervals.first?.printedStart ?? 0 }
 
@@ -149,14 +157,19 @@ struct ReconstructionEngine {
         runs.reserveCapacity(plans.count)
         var atRisk = patients
         var km = 1.0
+        var recording = IntervalSolver.Recording(capacity: record ? patients : 0)
         for (i, plan) in plans.enumerated() {
-            let r = solver(i).run(atRisk: atRisk, survival: km, censored: min(plan.censored, atRisk),
-                                  lambda: plan.lambda, floor: min(plan.floor, atRisk), maxEvents: plan.maxEvents, record: record)
+            let censored = min(plan.censored, atRisk), floor = min(plan.floor, atRisk)
+            let r = record
+                ? solver(i).record(atRisk: atRisk, survival: km, censored: censored, lambda: plan.lambda, floor: floor,
+                                   maxEvents: plan.maxEvents, into: &recording)
+                : solver(i).run(atRisk: atRisk, survival: km, censored: censored, lambda: plan.lambda, floor: floor,
+                                maxEvents: plan.maxEvents)
             runs.append(r)
             atRisk = r.atRiskEnd
             km = r.survivalEnd
         }
-        return Outcome(runs: runs, remaining: atRisk)
+        return Outcome(runs: runs, recording: recording, remaining: atRisk)
     }
 
     /// Second pass, when the total of events is printed. The difference between it and the
