@@ -129,7 +129,10 @@ struct ReconstructionEngine {
     }
 
     /// The plan giving exactly `events` events with `censored` censored: the smallest drop
-    /// scaling λ whose events reach the budget (doubling, then 50 bisections).
+    /// scaling λ whose events reach the budget (doubling, then bisection until the bracket is
+    /// within 10⁻⁹ of λ, at most 50 halvings). The events per drop change with λ only at
+    /// isolated values, so a narrower bracket changes the run only where two of those lie
+    /// within 10⁻⁹ of each other (same output as 50 halvings on the 3,126-case dump; 10⁻⁶ was not).
     func forced(_ s: IntervalSolver, atRisk: Int, km: Double, censored: Int, events: Int, floor: Int) -> Plan {
         func count(_ lambda: Double) -> IntervalSolver.Run {
             s.run(atRisk: atRisk, survival: km, censored: censored, lambda: lambda, floor: floor, maxEvents: events)
@@ -145,6 +148,7 @@ struct ReconstructionEngine {
             while count(hi).events < events && doublings < 64 { lo = hi; hi *= 2; doublings += 1 }
         }
         for _ in 0..<50 {
+            if hi - lo <= 1e-9 * hi { break }
             let mid = (lo + hi) / 2
             if count(mid).events >= events { hi = mid } else { lo = mid }
         }
