@@ -293,44 +293,12 @@ struct IntervalSolver {
                     }
                     p += 1
                 }
-                let drop = Drop(site: site, cens: cens, from: p)
-                let target: Double
-                if lambda == 1 || ref <= 0 { target = site.bottom } else { target = ref * pow(site.bottom / ref, lambda) }
+                let target = Self.target(site, ref: ref, lambda: lambda)
                 let reserved = eventsFirst ? 0 : cens.count - p
                 let cap = max(0, min(n - reserved - floor, maxEvents - total))
-                var d = 0
-                var state = Step(n: n, km: km, next: p, applied: 0)
-                if n > 0 && km > 0 {
-                    // Ŝ can be tiny (denormal) when earlier drops emptied the curve, so the ideal can
-                    // be huge or not finite; only [0, n] matters (beyond the cap is "capped").
-                    let ideal = Double(n) * (1 - target / km)
-                    let guess = ideal.isNaN ? 0 : roundedToInt(min(max(ideal, -1), Double(n) + 1))
-                    if guess > cap { capped = true }
-                    // The ideal uses n at the start of the drop; censoring inside the drop's span can
-                    // make a count far from it the closest (a drop read at its end after heavy
-                    // censoring), so walk from the guess while the error keeps falling.
-                    var best = min(max(guess, 0), cap)
-                    state = Self.after(drop, best, n, km, cens, p, lapseAbove, factors)
-                    var bestError = abs(state.km - target)
-                    // Ŝ after the drop falls as its count of events rises, so only fewer events can
-                    // bring a value below the target closer, and only more a value above it.
-                    if state.km != target {
-                        let step = state.km < target ? -1 : 1
-                        var c = best + step
-                        while c >= 0 && c <= cap {
-                            let other = Self.after(drop, c, n, km, cens, p, lapseAbove, factors)
-                            let e = abs(other.km - target)
-                            if e < bestError - 1e-15 { best = c; bestError = e; state = other; c += step } else { break }
-                        }
-                    }
-                    // The error need not be unimodal in the count when events crowd out the censoring
-                    // between them (events first): no events at all is always a candidate.
-                    if best > 1 && abs(km - target) < bestError - 1e-15 {
-                        best = 0
-                        state = Step(n: n, km: km, next: p, applied: 0)
-                    }
-                    d = best
-                }
+                let (d, state, over) = Self.decide(site, target: target, n: n, km: km, p: p, cap: cap, cens: cens,
+                                                   lapseAbove: lapseAbove, factors: factors)
+                if over { capped = true }
                 if record {
                     // A censoring at an event's time comes after it; those applied are the first
                     // `state.applied` of the ones passed.
@@ -359,10 +327,110 @@ struct IntervalSolver {
         }
     }
 
+    /// The state of a run just before one drop (before the censorings ahead of it), for
+    /// `reachesBudget`.
+    struct ProbeState {
+        var n: Int
+        var km: Double
+        var p: Int
+        var total: Int
+    }
+
+    /// For the λ bisection of `ReconstructionEngine.forced`: whether the run at `lambda` (with
+    /// the interval's own `eventsFirst`) reaches `maxEvents` events. The drops before `from` are
+    /// decided as in the run whose states `states` holds up to `from`: the runs at the two ends
+    /// of a λ bracket that agree on those drops agree with every λ between them, whose targets
+    /// lie between theirs. From `from` on the run is computed, writing its states and numbers of
+    /// events to `states` and `trace`; it stops once the budget is reached (every later drop then
+    /// gets none), leaving the later states unset. Not kept as a known run.
+    func reachesBudget(atRisk: Int, survival: Double, censored: Int, lambda: Double, floor: Int, maxEvents: Int,
+                       from: Int, states: inout [ProbeState], trace: inout [Int]) -> Bool {
+        let interval = self.interval
+        let eventsFirst = interval.isOpen
+        let sites = scratch.layout.sites
+        let cens = censoring(scratch, censored, atRisk: atRisk)
+        scratch.extendFactors(through: atRisk)
+        let factors = UnsafeBufferPointer(start: scratch.factors, count: scratch.factorCount)
+        let count = interval.sites.count
+        return cens.withUnsafeBufferPointer { cens in
+            var state = from > 0 ? states[from] : ProbeState(n: atRisk, km: survival, p: 0, total: 0)
+            let ref = interval.curveAtStart
+            let lapseAbove = eventsFirst ? floor : nil
+            var k = from
+            while k < count {
+                if state.total >= maxEvents {
+                    for rest in k..<count { trace[rest] = 0 }
+                    return true
+                }
+                states[k] = state
+                let site = sites[interval.sites.lowerBound + k]
+                var n = state.n, p = state.p
+                while p < cens.count && cens[p] < site.start {
+                    if !eventsFirst || n > floor { n -= 1 }
+                    p += 1
+                }
+                let reserved = eventsFirst ? 0 : cens.count - p
+                let cap = max(0, min(n - reserved - floor, maxEvents - state.total))
+                let (d, after, _) = Self.decide(site, target: Self.target(site, ref: ref, lambda: lambda), n: n, km: state.km,
+                                                p: p, cap: cap, cens: cens, lapseAbove: lapseAbove, factors: factors)
+                trace[k] = d
+                state = ProbeState(n: after.n, km: after.km, p: after.next, total: state.total + d)
+                k += 1
+            }
+            return state.total >= maxEvents
+        }
+    }
+
+    /// The survival a drop aims at: the curve's value after it, or with λ ≠ 1 the drop scaled
+    /// on the log scale from the interval's start, S_ref·(S/S_ref)^λ.
+    @inline(__always)
+    private static func target(_ site: ReconstructionLayout.Site, ref: Double, lambda: Double) -> Double {
+        lambda == 1 || ref <= 0 ? site.bottom : ref * pow(site.bottom / ref, lambda)
+    }
+
+    /// The number of events at one drop (see the type's description) from n at risk and Ŝ = km
+    /// with the censorings from `p` on, at most `cap`; the state after them; and whether the
+    /// rounded ideal count was above the cap.
+    @inline(__always)
+    private static func decide(_ site: ReconstructionLayout.Site, target: Double, n: Int, km: Double, p: Int, cap: Int,
+                               cens: UnsafeBufferPointer<Double>, lapseAbove: Int?,
+                               factors: UnsafeBufferPointer<Double>) -> (Int, Step, Bool) {
+        guard n > 0 && km > 0 else { return (0, Step(n: n, km: km, next: p, applied: 0), false) }
+        let drop = Drop(site: site, cens: cens, from: p)
+        // Ŝ can be tiny (denormal) when earlier drops emptied the curve, so the ideal can be huge or
+        // not finite; only [0, n] matters (beyond the cap is "capped").
+        let ideal = Double(n) * (1 - target / km)
+        let guess = ideal.isNaN ? 0 : roundedToInt(min(max(ideal, -1), Double(n) + 1))
+        // The ideal uses n at the start of the drop; censoring inside the drop's span can make a
+        // count far from it the closest (a drop read at its end after heavy censoring), so walk
+        // from the guess while the error keeps falling.
+        var best = min(max(guess, 0), cap)
+        var state = after(drop, best, n, km, cens, p, lapseAbove, factors)
+        var bestError = abs(state.km - target)
+        // Ŝ after the drop falls as its count of events rises, so only fewer events can bring a
+        // value below the target closer, and only more a value above it.
+        if state.km != target {
+            let step = state.km < target ? -1 : 1
+            var c = best + step
+            while c >= 0 && c <= cap {
+                let other = after(drop, c, n, km, cens, p, lapseAbove, factors)
+                let e = abs(other.km - target)
+                if e < bestError - 1e-15 { best = c; bestError = e; state = other; c += step } else { break }
+            }
+        }
+        // The error need not be unimodal in the count when events crowd out the censoring between
+        // them (events first): no events at all is always a candidate.
+        if best > 1 && abs(km - target) < bestError - 1e-15 {
+            best = 0
+            state = Step(n: n, km: km, next: p, applied: 0)
+        }
+        return (best, state, guess > cap)
+    }
+
     /// `Int(x.rounded())` (to nearest, half away from zero) for x within Int's range, without a
     /// call to the C library's `round`: x − trunc(x) is exact.
     @inline(__always)
-    private func roundedToInt(_ x: Double) -> Int {
+    private static func roundedToInt(_ x: Double) -> Int {
         let whole = Int(x)
         let fraction = x - Double(whole)
         if fraction >= 0.5 { return whole + 1 }

@@ -133,6 +133,8 @@ struct ReconstructionEngine {
     /// within 10⁻⁹ of λ, at most 50 halvings). The events per drop change with λ only at
     /// isolated values, so a narrower bracket changes the run only where two of those lie
     /// within 10⁻⁹ of each other (same output as 50 halvings on the 3,126-case dump; 10⁻⁶ was not).
+    /// The bisection's runs start at the first drop where the runs at the bracket's ends differ
+    /// and stop once the budget is reached (`IntervalSolver.reachesBudget`).
     func forced(_ s: IntervalSolver, atRisk: Int, km: Double, censored: Int, events: Int, floor: Int) -> Plan {
         func count(_ lambda: Double) -> IntervalSolver.Run {
             s.run(atRisk: atRisk, survival: km, censored: censored, lambda: lambda, floor: floor, maxEvents: events)
@@ -147,10 +149,34 @@ struct ReconstructionEngine {
             var doublings = 0
             while count(hi).events < events && doublings < 64 { lo = hi; hi *= 2; doublings += 1 }
         }
+        let width = layout.intervals[s.index].sites.count
+        var loStates = [IntervalSolver.ProbeState](repeating: .init(n: 0, km: 0, p: 0, total: 0), count: width)
+        var hiStates = loStates, midStates = loStates
+        var loTrace = [Int](repeating: 0, count: width), hiTrace = loTrace, midTrace = loTrace
+        func probe(_ lambda: Double, from: Int, _ states: inout [IntervalSolver.ProbeState], _ trace: inout [Int]) -> Bool {
+            s.reachesBudget(atRisk: atRisk, survival: km, censored: censored, lambda: lambda, floor: floor, maxEvents: events,
+                            from: from, states: &states, trace: &trace)
+        }
+        // The lower end must fall short of the budget (so that its states are all set); when
+        // even λ = 0 reaches it, every run in the bracket does and the bisection only shrinks hi.
+        let startsShort = !probe(lo, from: 0, &loStates, &loTrace)
+        _ = probe(hi, from: 0, &hiStates, &hiTrace)
         for _ in 0..<50 {
             if hi - lo <= 1e-9 * hi { break }
             let mid = (lo + hi) / 2
-            if count(mid).events >= events { hi = mid } else { lo = mid }
+            guard startsShort else { hi = mid; continue }
+            var from = 0
+            while from < width && loTrace[from] == hiTrace[from] { from += 1 }
+            if from == width { from = 0 }
+            for k in 0..<from { midStates[k] = loStates[k]; midTrace[k] = loTrace[k] }
+            if from < width { midStates[from] = loStates[from] }
+            if probe(mid, from: from, &midStates, &midTrace) {
+                hi = mid
+                swap(&hiStates, &midStates); swap(&hiTrace, &midTrace)
+            } else {
+                lo = mid
+                swap(&loStates, &midStates); swap(&loTrace, &midTrace)
+            }
         }
         return Plan(censored: censored, lambda: hi, floor: floor, maxEvents: events)
     }
