@@ -91,12 +91,12 @@ enum CurvePreprocessing {
             let limit = curve.survival[i] > 0 ? ReconstructionError.format(full) : "0"
             repairs.append(ReconstructionRepair(
                 kind: .survivalClipped, source: .curve, rows: [curve.row(i)],
-                text: "survival \(fmt(curve.survival[i]))\(unit) is outside 0–\(ReconstructionError.format(full))\(unit) by less than rounding; set to \(limit)\(unit)"))
+                text: "survival \(curve.survival[i])\(unit) is outside 0–\(ReconstructionError.format(full))\(unit) by less than rounding; set to \(limit)\(unit)"))
         }
         for i in negative {
             repairs.append(ReconstructionRepair(
                 kind: .negativeTimeSetToZero, source: .curve, rows: [curve.row(i)],
-                text: "time \(fmt(curve.times[i])) is before the start of follow-up; set to 0"))
+                text: "time \(curve.times[i]) is before the start of follow-up; set to 0"))
         }
         let clickTimes = times, clickSurvival = surv
 
@@ -150,8 +150,8 @@ enum CurvePreprocessing {
                     repairs.append(ReconstructionRepair(
                         kind: .verticalStepReordered, source: .curve, rows: cluster.map(curve.row).sorted(),
                         text: """
-                            clicks within the time resolution (\(fmt(resolution))) of each other rise in time order; \
-                            taken as one vertical step at time \(fmt(latest)), from the top down
+                            clicks within the time resolution (\(resolution)) of each other rise in time order; \
+                            taken as one vertical step at time \(latest), from the top down
                             """))
                 }
             }
@@ -178,7 +178,7 @@ enum CurvePreprocessing {
                 weights.append(Double(count))
                 repairs.append(ReconstructionRepair(
                     kind: .duplicateTimeMerged, source: .curve, rows: order[g...h].map(curve.row).sorted(),
-                    text: "\(count) clicks at the same point (\(fmt(t)), \(fmt(surv[top] * full))\(unit)); merged into one"))
+                    text: "\(count) clicks at the same point (\(t), \(surv[top] * full)\(unit)); merged into one"))
             } else {
                 // The bottom point also carries the clicks between the top and the bottom.
                 points.append(.init(time: t, survival: surv[top], members: g..<(g + 1)))
@@ -190,7 +190,7 @@ enum CurvePreprocessing {
                     repairs.append(ReconstructionRepair(
                         kind: .duplicateTimeMerged, source: .curve, rows: middle.map(curve.row).sorted(),
                         text: """
-                            \(middle.count) click\(middle.count == 1 ? "" : "s") at time \(fmt(t)) between the top (row \(curve.row(top))) \
+                            \(middle.count) click\(middle.count == 1 ? "" : "s") at time \(t) between the top (row \(curve.row(top))) \
                             and the bottom (row \(curve.row(bottom))) of a vertical step; merged into the step
                             """))
                 }
@@ -226,8 +226,8 @@ enum CurvePreprocessing {
             repairs.append(ReconstructionRepair(
                 kind: .risePooled, source: .curve, rows: rows,
                 text: """
-                    survival rises within these clicks (between \(fmt(lo * full))\(unit) and \(fmt(hi * full))\(unit)); \
-                    replaced by their mean \(fmt(block.value * full))\(unit) (isotonic regression)
+                    survival rises within these clicks (between \(lo * full)\(unit) and \(hi * full)\(unit)); \
+                    replaced by their mean \(block.value * full)\(unit) (isotonic regression)
                     """))
         }
         var rises = 0

@@ -15,10 +15,17 @@ func fmt(_ x: Double) -> String {
 /// decide from that product, for magnitudes outside about 1e−21…1e32, and when the C locale's
 /// decimal point is not ".".
 func formatSignificant6(_ x: Double) -> String? {
+    withSignificant6(x) { String(decoding: $0, as: UTF8.self) }
+}
+
+/// The text of `formatSignificant6(x)`, handed to `body` as UTF-8 bytes (valid during the call)
+/// instead of as a `String`; nil when `formatSignificant6` is.
+func withSignificant6<R>(_ x: Double, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
     #if arch(x86_64) || arch(i386)
     guard x.isFinite, x != 0 else { return nil }
     let magnitude = Swift.abs(x)
-    var exponent = Int(Foundation.log10(magnitude).rounded(.down))
+    // ⌊log10 |x|⌋ from the binary exponent: at most one too small, which the loop corrects.
+    var exponent = Int((Double(magnitude.exponent) * 0.301029995663981195).rounded(.down))
     var digits = 0
     var settled = false
     for _ in 0..<3 {
@@ -38,13 +45,13 @@ func formatSignificant6(_ x: Double) -> String? {
     }
     guard settled, decimalPointIsDot() else { return nil }
     // At most "-0.000" + 6 digits, or "-d.ddddde-ddd": 13 bytes.
-    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer -> String in
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer -> R in
         var d: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &d) { bytes in
             var rest = digits
             for i in stride(from: 5, through: 0, by: -1) { bytes[i] = UInt8(48 + rest % 10); rest /= 10 }
         }
-        return withUnsafeBytes(of: &d) { d -> String in
+        return withUnsafeBytes(of: &d) { d -> R in
             let zero = UInt8(ascii: "0")
             var n = 0
             func put(_ c: UInt8) { buffer[n] = c; n += 1 }
@@ -80,7 +87,7 @@ func formatSignificant6(_ x: Double) -> String? {
                 put(zero + UInt8(e / 10 % 10))
                 put(zero + UInt8(e % 10))
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<n]), as: UTF8.self)
+            return body(UnsafeBufferPointer(rebasing: buffer[0..<n]))
         }
     }
     #else
@@ -152,8 +159,12 @@ struct RepairText: ExpressibleByStringInterpolation {
             }
         }
 
-        /// A number as `fmt` writes it.
-        mutating func appendInterpolation(_ x: Double) { appendInterpolation(fmt(x)) }
+        /// A number as `fmt` writes it (its digits written here directly).
+        mutating func appendInterpolation(_ x: Double) {
+            if x.isFinite && x == x.rounded() && Swift.abs(x) < 1e12 { appendInterpolation(Int(x)); return }
+            if withSignificant6(x, { bytes.append(contentsOf: $0) }) != nil { return }
+            appendInterpolation(fmt(x))
+        }
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }

@@ -34,8 +34,8 @@ struct ReconstructionAssembly {
                 ? "set to match the printed total of events"
                 : "assumed to end the follow-up (patients at risk leave by the last click, censored as far as the drops allow)"
             let message: RepairText = """
-                \(rows.count) click\(rows.count == 1 ? "" : "s") after the last risk-table time used (\(fmt(lastRiskTime))); \
-                the last interval runs to the last click (\(fmt(lastTime))) and its censoring is \(censoring)
+                \(rows.count) click\(rows.count == 1 ? "" : "s") after the last risk-table time used (\(lastRiskTime)); \
+                the last interval runs to the last click (\(lastTime)) and its censoring is \(censoring)
                 """
             repairs.append(ReconstructionRepair(kind: .clicksBeyondRiskTable, source: .curve, rows: rows, text: message))
         }
@@ -111,8 +111,8 @@ struct ReconstructionAssembly {
                 repairs.append(ReconstructionRepair(
                     kind: .censoringExtrapolated, source: .riskTable, rows: beyond.map { table.rows[$0] },
                     text: """
-                        \(outcome.remaining) patients still at risk at the last click (\(fmt(lastTime))) were censored \
-                        between it and \(fmt(previous)) to follow the printed numbers at risk, assuming no events after the last click
+                        \(outcome.remaining) patients still at risk at the last click (\(lastTime)) were censored \
+                        between it and \(previous) to follow the printed numbers at risk, assuming no events after the last click
                         """))
             }
         }
@@ -164,14 +164,14 @@ struct ReconstructionAssembly {
                 repairs.append(ReconstructionRepair(
                     kind: .riskRowBeyondCurve, source: .riskTable, rows: [check.row],
                     text: """
-                        time \(fmt(check.time)) is after the last click (\(fmt(lastTime))), so it cannot be reconstructed from the curve: \
+                        time \(check.time) is after the last click (\(lastTime)), so it cannot be reconstructed from the curve: \
                         printed \(check.printed) at risk, reconstructed \(check.reconstructed) (\(why))
                         """))
             } else {
                 repairs.append(ReconstructionRepair(
                     kind: .numberAtRiskNotMatched, source: .riskTable, rows: [check.row],
                     text: """
-                        printed \(check.printed) at risk at time \(fmt(check.time)), reconstructed \(check.reconstructed): \
+                        printed \(check.printed) at risk at time \(check.time), reconstructed \(check.reconstructed): \
                         the curve and the table disagree (the curve drops more than the table allows)
                         """))
             }
