@@ -44,6 +44,13 @@ struct CleanedCurve: Sendable {
         }
         return rows
     }
+
+    /// `rows(of:)` in ascending order (sorted in place, no second array).
+    func sortedRows(of points: ArraySlice<Point>) -> [Int] {
+        var rows = rows(of: points)
+        rows.sort()
+        return rows
+    }
 }
 
 /// Preprocessing of digitized clicks (see `IPDReconstruction` for the list of steps).
@@ -210,14 +217,14 @@ enum CurvePreprocessing {
             if first.time == 0 {
                 message += "; the drop to \(fmt(first.survival * full))\(unit) at time 0 becomes events at time 0"
             }
-            repairs.append(ReconstructionRepair(kind: .anchorAdded, source: .curve, rows: cleaned.rows(of: points[1...1]).sorted(), message: message))
+            repairs.append(ReconstructionRepair(kind: .anchorAdded, source: .curve, rows: cleaned.sortedRows(of: points[1...1]), message: message))
         }
 
         // Rises: isotonic (antitonic) regression, never deletion.
         let fit = AntitonicRegression(values: points.map(\.survival), weights: weights)
         for block in fit.blocks where block.range.count > 1 {
             let members = block.range
-            let rows = cleaned.rows(of: points[members]).sorted()
+            let rows = cleaned.sortedRows(of: points[members])
             var lo = points[members.lowerBound].survival, hi = lo
             for m in members {
                 if points[m].survival < lo { lo = points[m].survival }

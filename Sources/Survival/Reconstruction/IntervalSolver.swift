@@ -71,19 +71,17 @@ struct IntervalSolver {
     /// which leaves too few at risk at the drops and too few events. Guyot et al. (2012) spread
     /// censoring evenly in time, which is this with S taken as flat.
     ///
-    /// The one place that decides the censoring times: `times` is replaced by the `count` times
-    /// (its capacity is kept, so a reused buffer does not allocate). `density` is
+    /// The one place that decides the censoring times: the `count` times are written to
+    /// `times[0..<count]` (a buffer the engine reuses for every run). `density` is
     /// `censoringDensity()`, which does not depend on the count, if already at hand.
-    func censorTimes(_ count: Int, into times: inout [Double], density: CensoringDensity? = nil) {
-        times.removeAll(keepingCapacity: true)
+    func censorTimes(_ count: Int, into times: UnsafeMutablePointer<Double>, density: CensoringDensity? = nil) {
         let a = interval.start, b = interval.end
         guard count > 0 else { return }
-        times.reserveCapacity(count)
         func quantile(_ i: Int) -> Double { Double(i + 1) / Double(count + 1) }
         let density = density ?? censoringDensity()
         let segments = density.segments, total = density.total
         guard total > 0 else {
-            for i in 0..<count { times.append(a + quantile(i) * (b - a)) }
+            for i in 0..<count { times[i] = a + quantile(i) * (b - a) }
             return
         }
         var k = 0
@@ -100,15 +98,16 @@ struct IntervalSolver {
                 x = root > 0 ? 2 * r / (segment.s0 + root.squareRoot()) : w
                 x = min(max(x, 0), w)
             }
-            times.append(segment.t0 + x)
+            times[i] = segment.t0 + x
         }
     }
 
     /// `censorTimes(_:into:density:)` as a new array.
     func censorTimes(_ count: Int) -> [Double] {
-        var times: [Double] = []
-        censorTimes(count, into: &times)
-        return times
+        [Double](unsafeUninitializedCapacity: max(count, 0)) { buffer, initialized in
+            if let base = buffer.baseAddress { censorTimes(count, into: base) }
+            initialized = max(count, 0)
+        }
     }
 
     /// The censoring density of `censorTimes`: the curve over the interval read as knots (t, S),
@@ -212,16 +211,16 @@ struct IntervalSolver {
 
     /// The censoring times for `censored` in the scratch buffer: computed once per (interval,
     /// count) while the same count is asked for again (as in a bisection over λ).
-    private func censoring(_ scratch: ReconstructionScratch, _ censored: Int, atRisk: Int) -> [Double] {
+    private func censoring(_ scratch: ReconstructionScratch, _ censored: Int, atRisk: Int) -> UnsafeBufferPointer<Double> {
+        let censored = max(censored, 0)
         if scratch.censorInterval != index || scratch.censorCount != censored {
             scratch.censorInterval = -1
-            // At most everyone at risk is censored: one buffer for every run.
-            scratch.censorTimes.reserveCapacity(max(censored, atRisk))
-            censorTimes(censored, into: &scratch.censorTimes, density: scratch.density(index) { censoringDensity() })
+            scratch.reserveCensorTimes(censored)
+            censorTimes(censored, into: scratch.censorTimes, density: scratch.density(index) { censoringDensity() })
             scratch.censorInterval = index
             scratch.censorCount = censored
         }
-        return scratch.censorTimes
+        return UnsafeBufferPointer(start: scratch.censorTimes, count: censored)
     }
 
     /// A kept run with its times recorded: the events at each drop are known, so only the
@@ -236,7 +235,7 @@ struct IntervalSolver {
         let trace = scratch.trace(known.slot)
         var run = known.run
         let firstEvent = recording.eventTimes.count, firstCensoring = recording.censorTimes.count
-        cens.withUnsafeBufferPointer { cens in
+        do {
             var n = atRisk
             var km = survival
             var p = 0
@@ -274,7 +273,7 @@ struct IntervalSolver {
         let cens = censoring(scratch, censored, atRisk: atRisk)
         scratch.extendFactors(through: atRisk)
         let factors = UnsafeBufferPointer(start: scratch.factors, count: scratch.factorCount)
-        return cens.withUnsafeBufferPointer { cens in
+        do {
             var n = atRisk
             var km = survival
             var p = 0
@@ -352,7 +351,7 @@ struct IntervalSolver {
         scratch.extendFactors(through: atRisk)
         let factors = UnsafeBufferPointer(start: scratch.factors, count: scratch.factorCount)
         let count = interval.sites.count
-        return cens.withUnsafeBufferPointer { cens in
+        do {
             var state = from > 0 ? states[from] : ProbeState(n: atRisk, km: survival, p: 0, total: 0)
             let ref = interval.curveAtStart
             let lapseAbove = eventsFirst ? floor : nil
@@ -551,9 +550,19 @@ struct IntervalSolver {
 final class ReconstructionScratch {
     /// The one layout this scratch serves.
     let layout: ReconstructionLayout
-    var censorTimes: [Double] = []
+    /// The censoring times of the last (interval, count) asked for, in `censorCapacity` slots.
+    private(set) var censorTimes: UnsafeMutablePointer<Double>
+    private var censorCapacity: Int
     var censorInterval = -1
     var censorCount = -1
+
+    /// Makes `censorTimes` hold at least `count` times (its contents are then stale).
+    func reserveCensorTimes(_ count: Int) {
+        guard count > censorCapacity else { return }
+        censorTimes.deallocate()
+        censorCapacity = max(count, 2 * censorCapacity)
+        censorTimes = .allocate(capacity: censorCapacity)
+    }
     /// The censoring density of each interval, once computed.
     private var densities: [IntervalSolver.CensoringDensity?] = []
 
@@ -616,11 +625,15 @@ final class ReconstructionScratch {
         values.deallocate()
         traces.deallocate()
         factors.deallocate()
+        censorTimes.deallocate()
     }
 
     /// Buffers for `layout`, the kept runs sized for it.
     init(layout: ReconstructionLayout) {
         self.layout = layout
+        // At most everyone at risk is censored in an interval: one buffer for every run.
+        censorCapacity = max(layout.intervals.first?.printedStart ?? 0, 1)
+        censorTimes = .allocate(capacity: censorCapacity)
         var width = 0
         for interval in layout.intervals { width = max(width, interval.sites.count) }
         let slots = Self.ringSize + layout.intervals.count

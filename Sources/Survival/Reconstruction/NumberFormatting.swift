@@ -117,33 +117,51 @@ private func decimalPointIsDot() -> Bool {
 /// Literal pieces are copied as bytes; numbers go through `fmt` (Double) or their decimal digits
 /// (Int), as in `String` interpolation.
 struct RepairText: ExpressibleByStringInterpolation {
-    var bytes: [UInt8]
+    private var text: Interpolation
 
     init(stringLiteral value: StaticString) {
-        bytes = []
-        value.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text = Interpolation(literalCapacity: 0, interpolationCount: 0)
+        text.appendLiteral(value)
     }
 
-    init(stringInterpolation: Interpolation) { bytes = stringInterpolation.bytes }
+    init(stringInterpolation: Interpolation) { text = stringInterpolation }
 
+    /// The bytes so far: the first 256 in place (no allocation for a message of usual length),
+    /// any beyond in an array.
     struct Interpolation: StringInterpolationProtocol {
-        var bytes: [UInt8] = []
+        private var head: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                           UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                           UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                           UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        private var used = 0
+        private var rest: [UInt8] = []
 
-        init(literalCapacity: Int, interpolationCount: Int) {
-            bytes.reserveCapacity(literalCapacity + 16 * interpolationCount)
+        init(literalCapacity: Int, interpolationCount: Int) {}
+
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var bytes = bytes
+            if used < 256 {
+                let n = min(bytes.count, 256 - used)
+                withUnsafeMutableBytes(of: &head) { head in
+                    for i in 0..<n { head[used + i] = bytes[i] }
+                }
+                used += n
+                bytes = UnsafeBufferPointer(rebasing: bytes[n...])
+            }
+            if !bytes.isEmpty { rest.append(contentsOf: bytes) }
         }
 
         mutating func appendLiteral(_ literal: StaticString) {
-            literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            literal.withUTF8Buffer { append($0) }
         }
 
         mutating func appendInterpolation(_ text: String) {
             var text = text
-            text.withUTF8 { bytes.append(contentsOf: $0) }
+            text.withUTF8 { append($0) }
         }
 
         mutating func appendInterpolation(_ n: Int) {
-            if n < 0 { bytes.append(UInt8(ascii: "-")) }
             var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                          UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
                 (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -155,17 +173,29 @@ struct RepairText: ExpressibleByStringInterpolation {
                     buffer[first] = UInt8(ascii: "0") + UInt8(rest % 10)
                     rest /= 10
                 } while rest > 0
-                bytes.append(contentsOf: buffer[first...])
+                if n < 0 { first -= 1; buffer[first] = UInt8(ascii: "-") }
+                append(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[first...]))
             }
         }
 
         /// A number as `fmt` writes it (its digits written here directly).
         mutating func appendInterpolation(_ x: Double) {
             if x.isFinite && x == x.rounded() && Swift.abs(x) < 1e12 { appendInterpolation(Int(x)); return }
-            if withSignificant6(x, { bytes.append(contentsOf: $0) }) != nil { return }
+            if withSignificant6(x, { append($0) }) != nil { return }
             appendInterpolation(fmt(x))
+        }
+
+        var string: String {
+            var head = head
+            return withUnsafeBytes(of: &head) { head in
+                String(unsafeUninitializedCapacity: used + rest.count) { out in
+                    for i in 0..<used { out[i] = head[i] }
+                    for i in rest.indices { out[used + i] = rest[i] }
+                    return used + rest.count
+                }
+            }
         }
     }
 
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    var string: String { text.string }
 }

@@ -29,7 +29,7 @@ struct ReconstructionAssembly {
         while firstAfter > 0 && cleaned.points[firstAfter - 1].time > lastRiskTime { firstAfter -= 1 }
         let after = cleaned.points[firstAfter...]
         if !after.isEmpty {
-            let rows = cleaned.rows(of: after).sorted()
+            let rows = cleaned.sortedRows(of: after)
             let censoring = totalEvents != nil
                 ? "set to match the printed total of events"
                 : "assumed to end the follow-up (patients at risk leave by the last click, censored as far as the drops allow)"
