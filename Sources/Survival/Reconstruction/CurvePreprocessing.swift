@@ -73,6 +73,7 @@ enum CurvePreprocessing {
         guard n >= 2 else { throw ReconstructionError.tooFewClicks(count: n) }
 
         var repairs: [ReconstructionRepair] = []
+        repairs.reserveCapacity(16)
         let full = curve.scale.full
         var times = curve.times
         var surv = [Double](repeating: 0, count: n)

@@ -56,6 +56,7 @@ struct IntervalSolver {
         var censorTimes: [Double] = []
 
         init(capacity: Int) {
+            guard capacity > 0 else { return }
             eventTimes.reserveCapacity(capacity)
             censorTimes.reserveCapacity(capacity)
         }
