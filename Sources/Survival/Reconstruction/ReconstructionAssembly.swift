@@ -71,50 +71,54 @@ struct ReconstructionAssembly {
         // Each interval's events and censorings come ascending (see `IntervalSolver`), so merging
         // them gives that order directly, unless the result is out of order somewhere (which
         // it is when a part was not ascending): then the records are sorted as they are.
-        var times: [Double] = []
-        var events: [Bool] = []
-        times.reserveCapacity(table.patients)
-        events.reserveCapacity(table.patients)
-        var merged = true
-        func append(_ t: Double, _ e: Bool) {
-            if let last = times.last, t < last || (t == last && e && !events[events.count - 1]) { merged = false }
-            times.append(t)
-            events.append(e)
-        }
         let e = outcome.recording.eventTimes, c = outcome.recording.censorTimes
-        for r in outcome.runs {
-            var i = r.recordedEvents.lowerBound, j = r.recordedCensorings.lowerBound
-            let iEnd = r.recordedEvents.upperBound, jEnd = r.recordedCensorings.upperBound
-            while i < iEnd || j < jEnd {
-                if j == jEnd || (i < iEnd && !(c[j] < e[i])) {
-                    append(e[i], true); i += 1
-                } else {
-                    append(c[j], false); j += 1
+        var times = [Double](repeating: 0, count: e.count + c.count + outcome.remaining)
+        var events = [Bool](repeating: false, count: times.count)
+        var merged = true
+        var previous = lastTime
+        // Written through buffers: appending would check the arrays' uniqueness per record.
+        times.withUnsafeMutableBufferPointer { times in events.withUnsafeMutableBufferPointer { events in
+            var n = 0
+            func append(_ t: Double, _ e: Bool) {
+                if n > 0, t < times[n - 1] || (t == times[n - 1] && e && !events[n - 1]) { merged = false }
+                times[n] = t
+                events[n] = e
+                n += 1
+            }
+            for r in outcome.runs {
+                var i = r.recordedEvents.lowerBound, j = r.recordedCensorings.lowerBound
+                let iEnd = r.recordedEvents.upperBound, jEnd = r.recordedCensorings.upperBound
+                while i < iEnd || j < jEnd {
+                    if j == jEnd || (i < iEnd && !(c[j] < e[i])) {
+                        append(e[i], true); i += 1
+                    } else {
+                        append(c[j], false); j += 1
+                    }
                 }
             }
-        }
-        var remaining = outcome.remaining
-        switch tail {
-        case .censorAtLastClick:
-            for _ in 0..<remaining { append(lastTime, false) }
-        case .extrapolateCensoring:
-            var previous = lastTime
-            for k in beyond {
-                let leave = max(0, remaining - table.atRisk[k])
-                let t = table.times[k]
-                for j in 0..<leave { append(previous + Double(j + 1) * (t - previous) / Double(leave + 1), false) }
-                remaining -= leave
-                previous = t
+            var remaining = outcome.remaining
+            switch tail {
+            case .censorAtLastClick:
+                for _ in 0..<remaining { append(lastTime, false) }
+            case .extrapolateCensoring:
+                for k in beyond {
+                    let leave = max(0, remaining - table.atRisk[k])
+                    let t = table.times[k]
+                    for j in 0..<leave { append(previous + Double(j + 1) * (t - previous) / Double(leave + 1), false) }
+                    remaining -= leave
+                    previous = t
+                }
+                for _ in 0..<remaining { append(previous, false) }
             }
-            for _ in 0..<remaining { append(previous, false) }
-            if !beyond.isEmpty {
-                repairs.append(ReconstructionRepair(
-                    kind: .censoringExtrapolated, source: .riskTable, rows: beyond.map { table.rows[$0] },
-                    text: """
-                        \(outcome.remaining) patients still at risk at the last click (\(lastTime)) were censored \
-                        between it and \(previous) to follow the printed numbers at risk, assuming no events after the last click
-                        """))
-            }
+            assert(n == times.count, "every patient leaves once")
+        } }
+        if tail == .extrapolateCensoring && !beyond.isEmpty {
+            repairs.append(ReconstructionRepair(
+                kind: .censoringExtrapolated, source: .riskTable, rows: beyond.map { table.rows[$0] },
+                text: """
+                    \(outcome.remaining) patients still at risk at the last click (\(lastTime)) were censored \
+                    between it and \(previous) to follow the printed numbers at risk, assuming no events after the last click
+                    """))
         }
         if !merged {
             var records: [(time: Double, event: Bool)] = []
