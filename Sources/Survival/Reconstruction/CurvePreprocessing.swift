@@ -79,21 +79,21 @@ enum CurvePreprocessing {
         var surv = [Double](repeating: 0, count: n)
         var clipped: [Int] = []
         var negative: [Int] = []
-        for i in 0..<n {
-            let s = curve.survival[i] / full
-            if s > 1 + tolerance {
-                throw ReconstructionError.survivalAboveOne(row: curve.row(i), value: curve.survival[i], scale: curve.scale, tolerance: tolerance)
-            }
-            if s < -tolerance {
-                throw ReconstructionError.survivalBelowZero(row: curve.row(i), value: curve.survival[i], scale: curve.scale, tolerance: tolerance)
-            }
-            surv[i] = min(max(s, 0), 1)
-            if surv[i] != s { clipped.append(i) }
-            if times[i] < 0 {
-                negative.append(i)
-                times[i] = 0
+        try surv.withUnsafeMutableBufferPointer { surv in
+            for i in 0..<n {
+                let s = curve.survival[i] / full
+                if s > 1 + tolerance {
+                    throw ReconstructionError.survivalAboveOne(row: curve.row(i), value: curve.survival[i], scale: curve.scale, tolerance: tolerance)
+                }
+                if s < -tolerance {
+                    throw ReconstructionError.survivalBelowZero(row: curve.row(i), value: curve.survival[i], scale: curve.scale, tolerance: tolerance)
+                }
+                surv[i] = min(max(s, 0), 1)
+                if surv[i] != s { clipped.append(i) }
+                if curve.times[i] < 0 { negative.append(i) }
             }
         }
+        for i in negative { times[i] = 0 }
         let unit = curve.scale == .percent ? " %" : ""
         for i in clipped {
             let limit = curve.survival[i] > 0 ? ReconstructionError.format(full) : "0"
@@ -246,7 +246,9 @@ enum CurvePreprocessing {
             rises += 1
         }
         let noise = rises == 0 ? 0 : (squares / Double(rises) / 2).squareRoot()
-        for i in points.indices { points[i].survival = fit.fitted[i] }
+        points.withUnsafeMutableBufferPointer { points in
+            for i in points.indices { points[i].survival = fit.fitted[i] }
+        }
         cleaned.points = points
         cleaned.repairs = repairs
         cleaned.noise = max(noise, 0.001)
