@@ -46,6 +46,13 @@ struct NumberFormattingTests {
             let expected = "click\(word) at \(n) (\(fmt(x))) — ≥ 0–100 %; \(fmt(x))"
             #expect(text.string == expected)
         }
+        // Longer than the 256 bytes kept in place, split inside a multi-byte character.
+        let long = String(repeating: "ab–", count: 60)
+        for k in [0, 1, 2, 250, 255, 256, 300] {
+            let head = String(repeating: "x", count: k)
+            let text: RepairText = "\(head)\(long) — \(12345) \(0.000123456789) \(long)"
+            #expect(text.string == "\(head)\(long) — 12345 0.000123457 \(long)")
+        }
         let literal: RepairText = "no numbers – only text"
         #expect(literal.string == "no numbers – only text")
         let empty: RepairText = ""

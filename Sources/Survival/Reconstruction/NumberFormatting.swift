@@ -143,8 +143,12 @@ struct RepairText: ExpressibleByStringInterpolation {
             var bytes = bytes
             if used < 256 {
                 let n = min(bytes.count, 256 - used)
-                withUnsafeMutableBytes(of: &head) { head in
-                    for i in 0..<n { head[used + i] = bytes[i] }
+                if n > 0 {
+                    let start = used
+                    withUnsafeMutableBytes(of: &head) { head in
+                        UnsafeMutableRawBufferPointer(rebasing: head[start..<(start + n)])
+                            .copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<n]))
+                    }
                 }
                 used += n
                 bytes = UnsafeBufferPointer(rebasing: bytes[n...])
@@ -187,10 +191,15 @@ struct RepairText: ExpressibleByStringInterpolation {
 
         var string: String {
             var head = head
+            let used = used, rest = rest
             return withUnsafeBytes(of: &head) { head in
                 String(unsafeUninitializedCapacity: used + rest.count) { out in
-                    for i in 0..<used { out[i] = head[i] }
-                    for i in rest.indices { out[used + i] = rest[i] }
+                    UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[0..<used])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: head[0..<used]))
+                    rest.withUnsafeBytes { rest in
+                        UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[used..<(used + rest.count)])
+                            .copyMemory(from: rest)
+                    }
                     return used + rest.count
                 }
             }
