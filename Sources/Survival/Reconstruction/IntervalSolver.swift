@@ -552,10 +552,12 @@ final class ReconstructionScratch {
     /// The one layout this scratch serves.
     let layout: ReconstructionLayout
     /// The censoring times of the last (interval, count) asked for, in `censorCapacity` slots.
-    private(set) var censorTimes: UnsafeMutablePointer<Double>
-    private var censorCapacity: Int
-    var censorInterval = -1
-    var censorCount = -1
+    // The scratch serves one thread (see above), so its state needs no run-time exclusivity
+    // checks: each access to a checked property of a class costs a call.
+    @exclusivity(unchecked) private(set) var censorTimes: UnsafeMutablePointer<Double>
+    @exclusivity(unchecked) private var censorCapacity: Int
+    @exclusivity(unchecked) var censorInterval = -1
+    @exclusivity(unchecked) var censorCount = -1
 
     /// Makes `censorTimes` hold at least `count` times (its contents are then stale).
     func reserveCensorTimes(_ count: Int) {
@@ -565,7 +567,7 @@ final class ReconstructionScratch {
         censorTimes = .allocate(capacity: censorCapacity)
     }
     /// The censoring density of each interval, once computed.
-    private var densities: [IntervalSolver.CensoringDensity?] = []
+    @exclusivity(unchecked) private var densities: [IntervalSolver.CensoringDensity?] = []
 
     func density(_ interval: Int, _ make: () -> IntervalSolver.CensoringDensity) -> IntervalSolver.CensoringDensity {
         if interval < densities.count, let known = densities[interval] { return known }
@@ -603,12 +605,12 @@ final class ReconstructionScratch {
 
     /// factors[n] = 1 − 1/n for 1 ≤ n < factorCount, the product-limit factor of one event
     /// among n at risk.
-    private(set) var factors: UnsafeMutablePointer<Double> = {
+    @exclusivity(unchecked) private(set) var factors: UnsafeMutablePointer<Double> = {
         let p = UnsafeMutablePointer<Double>.allocate(capacity: 1)
         p.initialize(to: 0)
         return p
     }()
-    private(set) var factorCount = 1
+    @exclusivity(unchecked) private(set) var factorCount = 1
 
     /// Kept runs: slots 0..<ringSize hold the last runs computed (a ring), slot ringSize + i the
     /// last one asked for in interval i. Each slot has `width` numbers of events in `traces`.
@@ -618,7 +620,7 @@ final class ReconstructionScratch {
     private let values: UnsafeMutablePointer<RunValues>
     private let traces: UnsafeMutablePointer<Int>
     private let width: Int
-    private var nextSlot = 0
+    @exclusivity(unchecked) private var nextSlot = 0
 
     deinit {
         keys.deinitialize(count: slots)

@@ -16,11 +16,12 @@ struct StepSurvival: Sendable {
         let order: [Int] = inOrder ? [] : t.indices.sorted { t[$0] < t[$1] }
         var eventCount = 0
         for flag in e where flag { eventCount += 1 }
-        var times: [Double] = []
-        var values: [Double] = []
-        times.reserveCapacity(eventCount)
-        values.reserveCapacity(eventCount)
+        // At most one step per event: filled through buffers of that size, then cut to the steps.
+        var times = [Double](repeating: 0, count: eventCount)
+        var values = [Double](repeating: 0, count: eventCount)
+        var steps = 0
         t.withUnsafeBufferPointer { t in e.withUnsafeBufferPointer { e in order.withUnsafeBufferPointer { order in
+        times.withUnsafeMutableBufferPointer { times in values.withUnsafeMutableBufferPointer { values in
             @inline(__always) func at(_ k: Int) -> Int { inOrder ? k : order[k] }
             var atRisk = t.count
             var k = 0
@@ -34,12 +35,15 @@ struct StepSurvival: Sendable {
                 }
                 if d > 0 {
                     s *= 1 - Double(d) / Double(atRisk)
-                    times.append(time)
-                    values.append(s)
+                    times[steps] = time
+                    values[steps] = s
+                    steps += 1
                 }
                 atRisk -= d + c
             }
-        } } }
+        } } } } }
+        times.removeLast(eventCount - steps)
+        values.removeLast(eventCount - steps)
         self.times = times
         self.values = values
     }
