@@ -50,16 +50,43 @@ struct IntervalSolver {
     }
 
     /// The event and censoring times of recorded runs, one run after another (each run's times
-    /// ascending): one pair of buffers for all intervals instead of two arrays per run.
-    struct Recording {
-        var eventTimes: [Double] = []
-        var censorTimes: [Double] = []
+    /// ascending), in two buffers of `capacity` (the number of patients: each leaves once):
+    /// one pair for all intervals, written without per-element checks.
+    final class Recording {
+        let capacity: Int
+        let eventTimes: UnsafeMutablePointer<Double>
+        let censorTimes: UnsafeMutablePointer<Double>
+        // One thread writes a recording: no run-time exclusivity checks.
+        @exclusivity(unchecked) private(set) var eventCount = 0
+        @exclusivity(unchecked) private(set) var censorCount = 0
 
         init(capacity: Int) {
-            guard capacity > 0 else { return }
-            eventTimes.reserveCapacity(capacity)
-            censorTimes.reserveCapacity(capacity)
+            self.capacity = max(capacity, 0)
+            eventTimes = .allocate(capacity: self.capacity)
+            censorTimes = .allocate(capacity: self.capacity)
         }
+
+        deinit {
+            eventTimes.deallocate()
+            censorTimes.deallocate()
+        }
+
+        @inline(__always)
+        func event(_ t: Double) {
+            precondition(eventCount < capacity, "more recorded events than patients")
+            eventTimes[eventCount] = t
+            eventCount += 1
+        }
+
+        @inline(__always)
+        func censoring(_ t: Double) {
+            precondition(censorCount < capacity, "more recorded censorings than patients")
+            censorTimes[censorCount] = t
+            censorCount += 1
+        }
+
+        var events: UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: eventTimes, count: eventCount) }
+        var censorings: UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: censorTimes, count: censorCount) }
     }
 
     /// Censoring times inside the interval, spread in proportion to the curve S(t): a patient
@@ -171,20 +198,19 @@ struct IntervalSolver {
     ///     open last interval, where the number censored is only a planning figure).
     func run(atRisk: Int, survival: Double, censored: Int, lambda: Double = 1, floor: Int, maxEvents: Int,
              eventsFirst: Bool? = nil) -> Run {
-        var none = Recording(capacity: 0)
-        return run(atRisk: atRisk, survival: survival, censored: censored, lambda: lambda, floor: floor, maxEvents: maxEvents,
-                   eventsFirst: eventsFirst, record: false, into: &none)
+        run(atRisk: atRisk, survival: survival, censored: censored, lambda: lambda, floor: floor, maxEvents: maxEvents,
+            eventsFirst: eventsFirst, into: nil)
     }
 
     /// `run`, also appending the run's event and censoring times to `recording`.
     func record(atRisk: Int, survival: Double, censored: Int, lambda: Double = 1, floor: Int, maxEvents: Int,
-                eventsFirst: Bool? = nil, into recording: inout Recording) -> Run {
+                eventsFirst: Bool? = nil, into recording: Recording) -> Run {
         run(atRisk: atRisk, survival: survival, censored: censored, lambda: lambda, floor: floor, maxEvents: maxEvents,
-            eventsFirst: eventsFirst, record: true, into: &recording)
+            eventsFirst: eventsFirst, into: recording)
     }
 
     private func run(atRisk: Int, survival: Double, censored: Int, lambda: Double, floor: Int, maxEvents: Int,
-                     eventsFirst: Bool?, record: Bool, into recording: inout Recording) -> Run {
+                     eventsFirst: Bool?, into recording: Recording?) -> Run {
         let eventsFirst = eventsFirst ?? interval.isOpen
         let scratch = self.scratch
         // A run is a function of its arguments, and the searches ask for some again: the last
@@ -194,18 +220,19 @@ struct IntervalSolver {
             interval: index, atRisk: atRisk, survival: survival.bitPattern, censored: censored, lambda: lambda.bitPattern,
             floor: floor, maxEvents: maxEvents, eventsFirst: eventsFirst)
         if let known = scratch.knownRun(key) {
-            return record ? replay(scratch, known, atRisk: atRisk, survival: survival, censored: censored, floor: floor,
-                                   eventsFirst: eventsFirst, into: &recording)
-                          : known.run
+            if let recording {
+                return replay(scratch, known, atRisk: atRisk, survival: survival, censored: censored, floor: floor,
+                              eventsFirst: eventsFirst, into: recording)
+            }
+            return known.run
         }
-        if record {
+        if let recording {
             return compute(scratch, atRisk: atRisk, survival: survival, censored: censored, lambda: lambda, floor: floor,
-                           maxEvents: maxEvents, eventsFirst: eventsFirst, record: true, into: &recording, trace: nil)
+                           maxEvents: maxEvents, eventsFirst: eventsFirst, into: recording, trace: nil)
         }
         let slot = scratch.claimSlot()
         let result = compute(scratch, atRisk: atRisk, survival: survival, censored: censored, lambda: lambda, floor: floor,
-                             maxEvents: maxEvents, eventsFirst: eventsFirst, record: false, into: &recording,
-                             trace: scratch.trace(slot))
+                             maxEvents: maxEvents, eventsFirst: eventsFirst, into: nil, trace: scratch.trace(slot))
         scratch.store(key, result, in: slot)
         return result
     }
@@ -227,7 +254,7 @@ struct IntervalSolver {
     /// A kept run with its times recorded: the events at each drop are known, so only the
     /// censorings and the chosen events are walked through again.
     private func replay(_ scratch: ReconstructionScratch, _ known: ReconstructionScratch.KnownRun, atRisk: Int,
-                        survival: Double, censored: Int, floor: Int, eventsFirst: Bool, into recording: inout Recording) -> Run {
+                        survival: Double, censored: Int, floor: Int, eventsFirst: Bool, into recording: Recording) -> Run {
         let interval = self.interval
         let sites = scratch.layout.sites
         let cens = censoring(scratch, censored, atRisk: atRisk)
@@ -235,7 +262,7 @@ struct IntervalSolver {
         let factors = UnsafeBufferPointer(start: scratch.factors, count: scratch.factorCount)
         let trace = scratch.trace(known.slot)
         var run = known.run
-        let firstEvent = recording.eventTimes.count, firstCensoring = recording.censorTimes.count
+        let firstEvent = recording.eventCount, firstCensoring = recording.censorCount
         do {
             var n = atRisk
             var km = survival
@@ -244,33 +271,33 @@ struct IntervalSolver {
             for (k, s) in interval.sites.enumerated() {
                 let site = sites[s]
                 while p < cens.count && cens[p] < site.start {
-                    if !eventsFirst || n > floor { n -= 1; recording.censorTimes.append(cens[p]) }
+                    if !eventsFirst || n > floor { n -= 1; recording.censoring(cens[p]) }
                     p += 1
                 }
                 let d = trace[k]
                 let state = Self.after(Drop(site: site, cens: cens, from: p), d, n, km, cens, p, lapseAbove, factors)
-                for q in p..<(p + state.applied) { recording.censorTimes.append(cens[q]) }
-                for j in 0..<d { recording.eventTimes.append(site.eventTime(j, of: d)) }
+                for q in p..<(p + state.applied) { recording.censoring(cens[q]) }
+                for j in 0..<d { recording.event(site.eventTime(j, of: d)) }
                 n = state.n; km = state.km; p = state.next
             }
             while p < cens.count {
-                if !eventsFirst || n > floor { n -= 1; recording.censorTimes.append(cens[p]) }
+                if !eventsFirst || n > floor { n -= 1; recording.censoring(cens[p]) }
                 p += 1
             }
             assert(n == run.atRiskEnd && km.bitPattern == run.survivalEnd.bitPattern, "a replay retraces its run")
         }
-        run.recordedEvents = firstEvent..<recording.eventTimes.count
-        run.recordedCensorings = firstCensoring..<recording.censorTimes.count
+        run.recordedEvents = firstEvent..<recording.eventCount
+        run.recordedCensorings = firstCensoring..<recording.censorCount
         return run
     }
 
     /// - Parameter trace: where to write the number of events at each drop of the interval.
     private func compute(_ scratch: ReconstructionScratch, atRisk: Int, survival: Double, censored: Int, lambda: Double,
-                         floor: Int, maxEvents: Int, eventsFirst: Bool, record: Bool, into recording: inout Recording,
+                         floor: Int, maxEvents: Int, eventsFirst: Bool, into recording: Recording?,
                          trace: UnsafeMutableBufferPointer<Int>?) -> Run {
         let interval = self.interval
         let sites = scratch.layout.sites
-        let firstEvent = recording.eventTimes.count, firstCensoring = recording.censorTimes.count
+        let firstEvent = recording?.eventCount ?? 0, firstCensoring = recording?.censorCount ?? 0
         let cens = censoring(scratch, censored, atRisk: atRisk)
         scratch.extendFactors(through: atRisk)
         let factors = UnsafeBufferPointer(start: scratch.factors, count: scratch.factorCount)
@@ -289,7 +316,7 @@ struct IntervalSolver {
                 while p < cens.count && cens[p] < site.start {
                     if !eventsFirst || n > floor {
                         n -= 1; applied += 1
-                        if record { recording.censorTimes.append(cens[p]) }
+                        recording?.censoring(cens[p])
                     }
                     p += 1
                 }
@@ -299,11 +326,11 @@ struct IntervalSolver {
                 let (d, state, over) = Self.decide(site, target: target, n: n, km: km, p: p, cap: cap, cens: cens,
                                                    lapseAbove: lapseAbove, factors: factors)
                 if over { capped = true }
-                if record {
+                if let recording {
                     // A censoring at an event's time comes after it; those applied are the first
                     // `state.applied` of the ones passed.
-                    for q in p..<(p + state.applied) { recording.censorTimes.append(cens[q]) }
-                    for j in 0..<d { recording.eventTimes.append(site.eventTime(j, of: d)) }
+                    for q in p..<(p + state.applied) { recording.censoring(cens[q]) }
+                    for j in 0..<d { recording.event(site.eventTime(j, of: d)) }
                 }
                 if let trace { trace[k] = d }
                 applied += state.applied
@@ -314,14 +341,14 @@ struct IntervalSolver {
             while p < cens.count {
                 if !eventsFirst || n > floor {
                     n -= 1; applied += 1
-                    if record { recording.censorTimes.append(cens[p]) }
+                    recording?.censoring(cens[p])
                 }
                 p += 1
             }
             var run = Run(events: total, censored: applied, atRiskEnd: n, survivalEnd: km, capped: capped, maxError: maxError)
-            if record {
-                run.recordedEvents = firstEvent..<recording.eventTimes.count
-                run.recordedCensorings = firstCensoring..<recording.censorTimes.count
+            if let recording {
+                run.recordedEvents = firstEvent..<recording.eventCount
+                run.recordedCensorings = firstCensoring..<recording.censorCount
             }
             return run
         }

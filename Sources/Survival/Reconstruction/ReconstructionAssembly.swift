@@ -71,7 +71,7 @@ struct ReconstructionAssembly {
         // Each interval's events and censorings come ascending (see `IntervalSolver`), so merging
         // them gives that order directly, unless the result is out of order somewhere (which
         // it is when a part was not ascending): then the records are sorted as they are.
-        let e = outcome.recording.eventTimes, c = outcome.recording.censorTimes
+        let e = outcome.recording.events, c = outcome.recording.censorings
         var times = [Double](repeating: 0, count: e.count + c.count + outcome.remaining)
         var events = [Bool](repeating: false, count: times.count)
         var merged = true

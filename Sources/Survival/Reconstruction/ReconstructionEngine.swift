@@ -187,12 +187,12 @@ struct ReconstructionEngine {
         runs.reserveCapacity(plans.count)
         var atRisk = patients
         var km = 1.0
-        var recording = IntervalSolver.Recording(capacity: record ? patients : 0)
+        let recording = IntervalSolver.Recording(capacity: record ? patients : 0)
         for (i, plan) in plans.enumerated() {
             let censored = min(plan.censored, atRisk), floor = min(plan.floor, atRisk)
             let r = record
                 ? solver(i).record(atRisk: atRisk, survival: km, censored: censored, lambda: plan.lambda, floor: floor,
-                                   maxEvents: plan.maxEvents, into: &recording)
+                                   maxEvents: plan.maxEvents, into: recording)
                 : solver(i).run(atRisk: atRisk, survival: km, censored: censored, lambda: plan.lambda, floor: floor,
                                 maxEvents: plan.maxEvents)
             runs.append(r)
