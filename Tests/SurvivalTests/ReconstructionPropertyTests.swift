@@ -138,7 +138,7 @@ struct ReconstructionPropertyTests {
     /// that area: 1.875 and 3.75 (area 1.875, 3.75 at height 1) and 5 + 0.625 / 0.5 = 6.25.
     /// A flat curve gives Guyot's even spread.
     @Test func censoringFollowsTheCurve() {
-        func point(_ t: Double, _ s: Double) -> CleanedCurve.Point { CleanedCurve.Point(time: t, survival: s, rows: []) }
+        func point(_ t: Double, _ s: Double) -> CleanedCurve.Point { CleanedCurve.Point(time: t, survival: s) }
         let dropped = ReconstructionLayout(points: [point(0, 1), point(5, 1), point(5, 0.5), point(10, 0.5)],
                                            riskTimes: [0, 10], atRisk: [20, 5])
         let times = IntervalSolver(layout: dropped, index: 0).censorTimes(3)

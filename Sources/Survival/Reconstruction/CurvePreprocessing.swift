@@ -7,8 +7,6 @@ struct CleanedCurve: Sendable {
         /// The input clicks behind this point (none for the added anchor), as positions in
         /// `CleanedCurve.order`: see `rows(of:)`.
         var members: Range<Int> = 0..<0
-        /// Input rows given directly (a curve built by hand), in addition to `members`.
-        var rows: [Int] = []
         var isAnchor: Bool = false
     }
 
@@ -31,16 +29,14 @@ struct CleanedCurve: Sendable {
 
     var lastTime: Double { points[points.count - 1].time }
 
-    /// The input rows behind `points`, in no particular order. (The points are read in place:
-    /// copying a `Point` would count references to its `rows`.)
+    /// The input rows behind `points`, in no particular order.
     func rows(of points: ArraySlice<Point>) -> [Int] {
         var count = 0
-        for k in points.indices { count += points[k].members.count + points[k].rows.count }
+        for k in points.indices { count += points[k].members.count }
         var rows: [Int] = []
         rows.reserveCapacity(count)
         for k in points.indices {
             for m in points[k].members { rows.append(DigitizedCurve.row(order[m], rows: inputRows)) }
-            if !points[k].rows.isEmpty { rows += points[k].rows }
         }
         return rows
     }

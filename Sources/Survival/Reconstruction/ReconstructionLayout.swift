@@ -124,20 +124,27 @@ struct ReconstructionLayout: Sendable {
     ///     cannot hold a printed total of events).
     init(points: [CleanedCurve.Point], riskTimes: [Double], atRisk: [Int], spreadSpanningDrops: Bool = false) {
         precondition(!riskTimes.isEmpty && riskTimes[0] == 0, "the risk table starts at time 0")
-        // The points' times and values as plain arrays: copying a `Point` (which holds arrays)
-        // costs reference counting at every step of the loops below.
         let time = points.map(\.time), value = points.map(\.survival)
         let lastTime = time[time.count - 1]
         verticalTolerance = 0.002 * lastTime
 
+        // The last risk-table time at or before t. The times asked for mostly ascend (the points
+        // do), so the answer is found by walking on from the previous one; a time before that
+        // one is searched for.
+        var cursor = 0
         func intervalIndex(containing t: Double) -> Int {
-            var lo = 0
-            var hi = riskTimes.count - 1
-            while lo < hi {
-                let mid = (lo + hi + 1) / 2
-                if riskTimes[mid] <= t { lo = mid } else { hi = mid - 1 }
+            if riskTimes[cursor] > t {
+                var lo = 0
+                var hi = cursor - 1
+                while lo < hi {
+                    let mid = (lo + hi + 1) / 2
+                    if riskTimes[mid] <= t { lo = mid } else { hi = mid - 1 }
+                }
+                cursor = lo
+                return lo
             }
-            return lo
+            while cursor + 1 < riskTimes.count && riskTimes[cursor + 1] <= t { cursor += 1 }
+            return cursor
         }
 
         var drops = 0, vertical = 0
