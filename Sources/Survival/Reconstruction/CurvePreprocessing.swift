@@ -162,59 +162,66 @@ enum CurvePreprocessing {
             k = j + 1
         }
 
-        // Repeated times: keep the top and the bottom of the vertical step.
-        var points: [CleanedCurve.Point] = []
-        var weights: [Double] = []
-        points.reserveCapacity(n + 1)
-        weights.reserveCapacity(n + 1)
-        var g = 0
-        while g < n {
-            var h = g
-            while h + 1 < n && times[order[h + 1]] == times[order[g]] { h += 1 }
-            let t = times[order[g]]
-            let top = order[g], bottom = order[h]
-            let count = h - g + 1
-            if count == 1 {
-                points.append(.init(time: t, survival: surv[top], members: g..<(g + 1)))
-                weights.append(1)
-            } else if surv[top] == surv[bottom] {
-                points.append(.init(time: t, survival: surv[top], members: g..<(h + 1)))
-                weights.append(Double(count))
-                repairs.append(ReconstructionRepair(
-                    kind: .duplicateTimeMerged, source: .curve, rows: order[g...h].map(curve.row).sorted(),
-                    text: "\(count) clicks at the same point (\(t), \(surv[top] * full)\(unit)); merged into one"))
-            } else {
-                // The bottom point also carries the clicks between the top and the bottom.
-                points.append(.init(time: t, survival: surv[top], members: g..<(g + 1)))
-                points.append(.init(time: t, survival: surv[bottom], members: (g + 1)..<(h + 1)))
-                weights.append(1)
-                weights.append(1)
-                if count > 2 {
-                    let middle = order[(g + 1)..<h]
-                    repairs.append(ReconstructionRepair(
-                        kind: .duplicateTimeMerged, source: .curve, rows: middle.map(curve.row).sorted(),
-                        text: """
-                            \(middle.count) click\(middle.count == 1 ? "" : "s") at time \(t) between the top (row \(curve.row(top))) \
-                            and the bottom (row \(curve.row(bottom))) of a vertical step; merged into the step
-                            """))
-                }
+        // Repeated times: keep the top and the bottom of the vertical step. The points and their
+        // weights are written through buffers (slot 0 kept for the anchor at (0, 1)), not appended.
+        let anchor = CleanedCurve.Point(time: 0, survival: 1, members: 0..<0, isAnchor: true)
+        var points = [CleanedCurve.Point](repeating: anchor, count: n + 1)
+        var weights = [Double](repeating: Double(n), count: n + 1)
+        var used = 1
+        points.withUnsafeMutableBufferPointer { points in weights.withUnsafeMutableBufferPointer { weights in
+            func add(_ point: CleanedCurve.Point, _ weight: Double) {
+                points[used] = point
+                weights[used] = weight
+                used += 1
             }
-            g = h + 1
-        }
+            var g = 0
+            while g < n {
+                var h = g
+                while h + 1 < n && times[order[h + 1]] == times[order[g]] { h += 1 }
+                let t = times[order[g]]
+                let top = order[g], bottom = order[h]
+                let count = h - g + 1
+                if count == 1 {
+                    add(.init(time: t, survival: surv[top], members: g..<(g + 1)), 1)
+                } else if surv[top] == surv[bottom] {
+                    add(.init(time: t, survival: surv[top], members: g..<(h + 1)), Double(count))
+                    repairs.append(ReconstructionRepair(
+                        kind: .duplicateTimeMerged, source: .curve, rows: order[g...h].map(curve.row).sorted(),
+                        text: "\(count) clicks at the same point (\(t), \(surv[top] * full)\(unit)); merged into one"))
+                } else {
+                    // The bottom point also carries the clicks between the top and the bottom.
+                    add(.init(time: t, survival: surv[top], members: g..<(g + 1)), 1)
+                    add(.init(time: t, survival: surv[bottom], members: (g + 1)..<(h + 1)), 1)
+                    if count > 2 {
+                        let middle = order[(g + 1)..<h]
+                        repairs.append(ReconstructionRepair(
+                            kind: .duplicateTimeMerged, source: .curve, rows: middle.map(curve.row).sorted(),
+                            text: """
+                                \(middle.count) click\(middle.count == 1 ? "" : "s") at time \(t) between the top (row \(curve.row(top))) \
+                                and the bottom (row \(curve.row(bottom))) of a vertical step; merged into the step
+                                """))
+                    }
+                }
+                g = h + 1
+            }
+        } }
+        points.removeLast(points.count - used)
+        weights.removeLast(weights.count - used)
         var cleaned = CleanedCurve(points: [], clickTimes: clickTimes, clickSurvival: clickSurvival, repairs: [])
         cleaned.order = order
         cleaned.inputRows = curve.rows
 
-        // Anchor at (0, 1).
-        if points[0].time > 0 || points[0].survival < 1 {
-            points.insert(.init(time: 0, survival: 1, members: 0..<0, isAnchor: true), at: 0)
-            weights.insert(Double(n), at: 0)
-            let first = points[1]
+        // Anchor at (0, 1): kept when the curve does not start there.
+        let first = points[1]
+        if first.time > 0 || first.survival < 1 {
             var message = "the curve starts at (\(fmt(first.time)), \(fmt(first.survival * full))\(unit)); added the point (0, \(ReconstructionError.format(full))\(unit))"
             if first.time == 0 {
                 message += "; the drop to \(fmt(first.survival * full))\(unit) at time 0 becomes events at time 0"
             }
             repairs.append(ReconstructionRepair(kind: .anchorAdded, source: .curve, rows: cleaned.sortedRows(of: points[1...1]), message: message))
+        } else {
+            points.removeFirst()
+            weights.removeFirst()
         }
 
         // Rises: isotonic (antitonic) regression, never deletion.
