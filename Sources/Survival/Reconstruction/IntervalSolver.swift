@@ -102,12 +102,11 @@ struct IntervalSolver {
     /// The one place that decides the censoring times: the `count` times are written to
     /// `times[0..<count]` (a buffer the engine reuses for every run). `density` is
     /// `censoringDensity()`, which does not depend on the count, if already at hand.
-    func censorTimes(_ count: Int, into times: UnsafeMutablePointer<Double>, density: CensoringDensity? = nil) {
+    func censorTimes(_ count: Int, into times: UnsafeMutablePointer<Double>,
+                     segments: UnsafeBufferPointer<CensoringDensity.Segment>, total: Double) {
         let a = interval.start, b = interval.end
         guard count > 0 else { return }
         func quantile(_ i: Int) -> Double { Double(i + 1) / Double(count + 1) }
-        let density = density ?? censoringDensity()
-        let segments = density.segments, total = density.total
         guard total > 0 else {
             for i in 0..<count { times[i] = a + quantile(i) * (b - a) }
             return
@@ -130,10 +129,13 @@ struct IntervalSolver {
         }
     }
 
-    /// `censorTimes(_:into:density:)` as a new array.
+    /// `censorTimes(_:into:segments:total:)` as a new array.
     func censorTimes(_ count: Int) -> [Double] {
-        [Double](unsafeUninitializedCapacity: max(count, 0)) { buffer, initialized in
-            if let base = buffer.baseAddress { censorTimes(count, into: base) }
+        let density = censoringDensity()
+        return [Double](unsafeUninitializedCapacity: max(count, 0)) { buffer, initialized in
+            density.segments.withUnsafeBufferPointer { segments in
+                if let base = buffer.baseAddress { censorTimes(count, into: base, segments: segments, total: density.total) }
+            }
             initialized = max(count, 0)
         }
     }
@@ -244,7 +246,8 @@ struct IntervalSolver {
         if scratch.censorInterval != index || scratch.censorCount != censored {
             scratch.censorInterval = -1
             scratch.reserveCensorTimes(censored)
-            censorTimes(censored, into: scratch.censorTimes, density: scratch.density(index) { censoringDensity() })
+            let (segments, total) = scratch.density(index) { censoringDensity() }
+            censorTimes(censored, into: scratch.censorTimes, segments: segments, total: total)
             scratch.censorInterval = index
             scratch.censorCount = censored
         }
@@ -594,13 +597,19 @@ final class ReconstructionScratch {
         censorTimes = .allocate(capacity: censorCapacity)
     }
     /// The censoring density of each interval, once computed.
-    @exclusivity(unchecked) private var densities: [IntervalSolver.CensoringDensity?] = []
+    /// (Its segments, kept in a buffer of their own, and the total area; nil until computed.)
+    private let densities: UnsafeMutablePointer<(UnsafeMutableBufferPointer<IntervalSolver.CensoringDensity.Segment>, Double)?>
 
-    func density(_ interval: Int, _ make: () -> IntervalSolver.CensoringDensity) -> IntervalSolver.CensoringDensity {
-        if interval < densities.count, let known = densities[interval] { return known }
+    /// The censoring density of `interval`, made once: its segments (valid while the scratch
+    /// lives) and the area under the curve over the interval.
+    func density(_ interval: Int, _ make: () -> IntervalSolver.CensoringDensity)
+        -> (UnsafeBufferPointer<IntervalSolver.CensoringDensity.Segment>, Double) {
+        if let (segments, total) = densities[interval] { return (UnsafeBufferPointer(segments), total) }
         let made = make()
-        if interval < densities.count { densities[interval] = made }
-        return made
+        let segments = UnsafeMutableBufferPointer<IntervalSolver.CensoringDensity.Segment>.allocate(capacity: made.segments.count)
+        _ = segments.initialize(from: made.segments)
+        densities[interval] = (segments, made.total)
+        return (UnsafeBufferPointer(segments), made.total)
     }
 
     struct RunKey: Equatable {
@@ -656,6 +665,9 @@ final class ReconstructionScratch {
         traces.deallocate()
         factors.deallocate()
         censorTimes.deallocate()
+        for i in layout.intervals.indices { densities[i]?.0.deallocate() }
+        densities.deinitialize(count: layout.intervals.count)
+        densities.deallocate()
     }
 
     /// Buffers for `layout`, the kept runs sized for it.
@@ -676,7 +688,8 @@ final class ReconstructionScratch {
         traces.initialize(repeating: 0, count: slots * width)
         self.width = width
         self.slots = slots
-        densities = Array(repeating: nil, count: layout.intervals.count)
+        densities = .allocate(capacity: layout.intervals.count)
+        densities.initialize(repeating: nil, count: layout.intervals.count)
     }
 
     /// The kept run for `key`, if any; it becomes the last one asked for in its interval.
