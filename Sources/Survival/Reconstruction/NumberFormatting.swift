@@ -10,8 +10,9 @@ func fmt(_ x: Double) -> String {
 
 /// `String(format: "%.6g", x)` for finite, nonzero x, without Foundation's formatter (which
 /// costs microseconds a call): the 6 significant digits are x·10^k rounded to an integer,
-/// computed in Float80 (10^k is exact there for |k| ≤ 27, so the product is within 2⁻⁶⁴ of
-/// exact). Nil (the caller then uses printf itself) when the rounding is too close to a tie to
+/// computed exactly in Double with a fused multiply-add for 0 ≤ k ≤ 22 (10^k exact), else in
+/// Float80 (10^k is exact there for |k| ≤ 27, so the product is within 2⁻⁶⁴ of exact).
+/// Nil (the caller then uses printf itself) when the rounding is too close to a tie to
 /// decide from that product, for magnitudes outside about 1e−21…1e32, and when the C locale's
 /// decimal point is not ".".
 func formatSignificant6(_ x: Double) -> String? {
@@ -31,6 +32,23 @@ func withSignificant6<R>(_ x: Double, _ body: (UnsafeBufferPointer<UInt8>) -> R)
     for _ in 0..<3 {
         let k = 5 - exponent
         guard Swift.abs(k) <= 27 else { return nil }
+        if k >= 0 && k <= 22 {
+            // In Double: 10^k is exact, and the rounding error of the product is exact by a fused
+            // multiply-add, so |x|·10^k = p + error exactly.
+            let power = exactDoublePowersOfTen[k]
+            let p = magnitude * power
+            let error = (-p).addingProduct(magnitude, power)
+            if p < 100_000 || (p == 100_000 && error < 0) { exponent -= 1; continue }
+            if p > 1_000_000 || (p == 1_000_000 && error >= 0) { exponent += 1; continue }
+            var whole = p.rounded(.down)
+            var fraction = (p - whole) + error
+            if fraction < 0 { whole -= 1; fraction += 1 } else if fraction >= 1 { whole += 1; fraction -= 1 }
+            if Swift.abs(fraction - 0.5) < 1e-9 { return nil }
+            digits = Int(whole) + (fraction > 0.5 ? 1 : 0)
+            if digits == 1_000_000 { digits = 100_000; exponent += 1 }
+            settled = true
+            break
+        }
         let power = exactPowersOfTen[Swift.abs(k)]
         let scaled = k >= 0 ? Float80(magnitude) * power : Float80(magnitude) / power
         if scaled < 100_000 { exponent -= 1; continue }
@@ -96,6 +114,10 @@ func withSignificant6<R>(_ x: Double, _ body: (UnsafeBufferPointer<UInt8>) -> R)
 }
 
 #if arch(x86_64) || arch(i386)
+/// 10^0 … 10^22, exact in Double (5^22 < 2^53).
+private let exactDoublePowersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+                                               1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
+
 /// 10^0 … 10^27, exact in Float80 (5^27 < 2^64).
 private let exactPowersOfTen: [Float80] = {
     var p: [Float80] = [1]
