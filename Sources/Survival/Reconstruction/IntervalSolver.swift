@@ -421,8 +421,9 @@ struct IntervalSolver {
     /// The number of events at one drop (see the type's description) from n at risk and Ŝ = km
     /// with the censorings from `p` on, at most `cap`; the state after them; and whether the
     /// rounded ideal count was above the cap.
-    @inline(__always)
-    private static func decide(_ site: ReconstructionLayout.Site, target: Double, n: Int, km: Double, p: Int, cap: Int,
+    /// (Transparent: `@inline(__always)` left it a call at each of its five uses, one per drop.)
+    @_transparent
+    static func decide(_ site: ReconstructionLayout.Site, target: Double, n: Int, km: Double, p: Int, cap: Int,
                                cens: UnsafeBufferPointer<Double>, lapseAbove: Int?,
                                factors: UnsafeBufferPointer<Double>) -> (Int, Step, Bool) {
         guard n > 0 && km > 0 else { return (0, Step(n: n, km: km, next: p, applied: 0), false) }
