@@ -411,6 +411,35 @@ struct IntervalSolver {
         }
     }
 
+    /// For the λ search of `ReconstructionEngine.forced`: the drop scaling λ at which drop `k`,
+    /// from the state before it in `state`, turns from `d` to d + 1 events — where its target
+    /// crosses halfway between the product-limit values after d and after d + 1 events (the
+    /// count nearest the target wins) — or nil when its target does not move with λ.
+    func flipLambda(at k: Int, state: ProbeState, events d: Int, atRisk: Int, censored: Int, floor: Int) -> Double? {
+        let interval = self.interval
+        let eventsFirst = interval.isOpen
+        let site = scratch.layout.sites[interval.sites.lowerBound + k]
+        let ref = interval.curveAtStart
+        guard ref > 0, site.bottom > 0, site.bottom < ref, state.km > 0 else { return nil }
+        let cens = censoring(scratch, censored, atRisk: atRisk)
+        scratch.extendFactors(through: atRisk)
+        let factors = UnsafeBufferPointer(start: scratch.factors, count: scratch.factorCount)
+        var n = state.n, p = state.p
+        while p < cens.count && cens[p] < site.start {
+            if !eventsFirst || n > floor { n -= 1 }
+            p += 1
+        }
+        guard d >= 0, d + 1 <= n else { return nil }
+        let drop = Drop(site: site, cens: cens, from: p)
+        let lapseAbove = eventsFirst ? floor : nil
+        let before = Self.after(drop, d, n, state.km, cens, p, lapseAbove, factors).km
+        let after = Self.after(drop, d + 1, n, state.km, cens, p, lapseAbove, factors).km
+        let tau = (before + after) / 2
+        guard tau > 0, tau < ref else { return nil }
+        let lambda = Foundation.log(tau / ref) / Foundation.log(site.bottom / ref)
+        return lambda.isFinite && lambda > 0 ? lambda : nil
+    }
+
     /// The survival a drop aims at: the curve's value after it, or with λ ≠ 1 the drop scaled
     /// on the log scale from the interval's start, S_ref·(S/S_ref)^λ.
     @inline(__always)
