@@ -142,15 +142,7 @@ struct ReconstructionEngine {
             s.run(atRisk: atRisk, survival: km, censored: censored, lambda: lambda, floor: floor, maxEvents: events)
         }
         let one = count(1)
-        var lo: Double, hi: Double
-        if one.events >= events {
-            if !one.capped { return Plan(censored: censored, lambda: 1, floor: floor, maxEvents: events) }
-            lo = 0; hi = 1
-        } else {
-            lo = 1; hi = 2
-            var doublings = 0
-            while count(hi).events < events && doublings < 64 { lo = hi; hi *= 2; doublings += 1 }
-        }
+        if one.events >= events && !one.capped { return Plan(censored: censored, lambda: 1, floor: floor, maxEvents: events) }
         let width = layout.intervals[s.index].sites.count
         var loStates = [IntervalSolver.ProbeState](repeating: .init(n: 0, km: 0, p: 0, total: 0), count: width)
         var hiStates = loStates, midStates = loStates
@@ -159,10 +151,23 @@ struct ReconstructionEngine {
             s.reachesBudget(atRisk: atRisk, survival: km, censored: censored, lambda: lambda, floor: floor, maxEvents: events,
                             from: from, states: &states, trace: &trace)
         }
+        var lo: Double, hi: Double
         // The lower end must fall short of the budget (so that its states are all set); when
         // even λ = 0 reaches it, every run in the bracket does and the bisection only shrinks hi.
-        let startsShort = !probe(lo, from: 0, &loStates, &loTrace)
-        _ = probe(hi, from: 0, &hiStates, &hiTrace)
+        let startsShort: Bool
+        if one.events >= events {
+            lo = 0; hi = 1
+            startsShort = !probe(lo, from: 0, &loStates, &loTrace)
+            _ = probe(hi, from: 0, &hiStates, &hiTrace)
+        } else {
+            lo = 1; hi = 2
+            startsShort = !probe(lo, from: 0, &loStates, &loTrace)
+            var doublings = 0
+            while !probe(hi, from: 0, &hiStates, &hiTrace) && doublings < 64 {
+                lo = hi; hi *= 2; doublings += 1
+                swap(&loStates, &hiStates); swap(&loTrace, &hiTrace)
+            }
+        }
         var guided = 0
         for _ in 0..<50 {
             if hi - lo <= 1e-9 * hi { break }
