@@ -5,6 +5,7 @@ import Testing
 
 /// The engine's searches take shortcuts (runs started part-way through an interval and stopped at
 /// the event budget, a bracket stopped at 10⁻⁹): each must pick the run the plain search picks.
+/// Also the assembly's second reading of spanning drops, when it does not help.
 @Suite("Reconstruction: search shortcuts")
 struct ReconstructionSearchTests {
     /// The four real curves as engines, with the first-pass state at the start of each interval.
@@ -137,5 +138,38 @@ struct ReconstructionSearchTests {
             }
         }
         #expect(checked > 100, "\(checked) probes checked")
+    }
+
+    /// A printed total out of reach however the drops that span a risk-table time are read: the
+    /// spread reading is tried, gets no closer, and is not kept; the corner reading stays and the
+    /// miss is reported (`totalEventsNotMatched`, no `dropSpreadAcrossRiskTime`). Simulated arm of
+    /// 20 with 10 events, printed total 16.
+    @Test func spreadingThatDoesNotHelpIsNotKept() throws {
+        let seed = UInt64(20 * 1000 + 8) &+ 7 &* 1_000_003
+        let arm = TrialSimulation.trial(perArm: 20, hazardRatio: 0.7, seed: seed)[0]
+        let curve = TrialSimulation.digitize(arm, seed: seed &* 31 &+ 1)
+        let table = TrialSimulation.riskTable(arm)
+        let total = arm.eventCount + 6
+        #expect(total == 16)
+        // Both readings, as the assembly runs them.
+        let cleaned = try CurvePreprocessing.clean(curve, tolerance: 0.05)
+        let validated = try RiskTableValidation.validate(table)
+        let usable = validated.times.filter { $0 <= cleaned.lastTime }.count
+        func events(spreading: Bool) -> (Int, Int) {
+            var layout = ReconstructionLayout(points: cleaned.points, riskTimes: Array(validated.times[..<usable]),
+                                              atRisk: Array(validated.atRisk[..<usable]), spreadSpanningDrops: spreading)
+            layout.noise = cleaned.noise
+            let engine = ReconstructionEngine(layout: layout, tailFloor: usable < validated.atRisk.count ? validated.atRisk[usable] : 0)
+            let plans = engine.matchTotal(engine.firstPass(), total: total)
+            return (engine.execute(plans, record: false).events, layout.spanningOneEndDrops.count)
+        }
+        let (corner, spanning) = events(spreading: false)
+        let (spread, _) = events(spreading: true)
+        #expect(spanning > 0 && corner == 13 && spread == 13, "corner \(corner), spread \(spread), spanning drops \(spanning)")
+        let r = try IPDReconstruction().reconstruct(curve: curve, riskTable: table, totalEvents: total)
+        let kinds = r.report.repairs.map(\.kind)
+        #expect(r.eventCount == corner)
+        #expect(kinds.contains(.totalEventsNotMatched) && !kinds.contains(.dropSpreadAcrossRiskTime))
+        #expect(r.report.numbersAtRisk.allSatisfy { $0.beyondCurve || $0.printed == $0.reconstructed })
     }
 }
