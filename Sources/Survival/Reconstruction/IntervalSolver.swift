@@ -31,7 +31,6 @@ struct IntervalSolver {
         self.init(scratch: ReconstructionScratch(layout: layout), index: index)
     }
 
-    var layout: ReconstructionLayout { scratch.layout }
     var interval: ReconstructionLayout.Interval { scratch.layout.intervals[index] }
 
     struct Run {
@@ -273,20 +272,16 @@ struct IntervalSolver {
             let lapseAbove = eventsFirst ? floor : nil
             for (k, s) in interval.sites.enumerated() {
                 let site = sites[s]
-                while p < cens.count && cens[p] < site.start {
-                    if !eventsFirst || n > floor { n -= 1; recording.censoring(cens[p]) }
-                    p += 1
-                }
+                _ = Self.censor(before: site.start, n: &n, p: &p, cens: cens, eventsFirst: eventsFirst, floor: floor,
+                                into: recording)
                 let d = trace[k]
                 let state = Self.after(Drop(site: site, cens: cens, from: p), d, n, km, cens, p, lapseAbove, factors)
                 for q in p..<(p + state.applied) { recording.censoring(cens[q]) }
                 for j in 0..<d { recording.event(site.eventTime(j, of: d)) }
                 n = state.n; km = state.km; p = state.next
             }
-            while p < cens.count {
-                if !eventsFirst || n > floor { n -= 1; recording.censoring(cens[p]) }
-                p += 1
-            }
+            _ = Self.censor(before: .infinity, n: &n, p: &p, cens: cens, eventsFirst: eventsFirst, floor: floor,
+                            into: recording)
             assert(n == run.atRiskEnd && km.bitPattern == run.survivalEnd.bitPattern, "a replay retraces its run")
         }
         run.recordedEvents = firstEvent..<recording.eventCount
@@ -316,13 +311,8 @@ struct IntervalSolver {
             let lapseAbove = eventsFirst ? floor : nil
             for (k, s) in interval.sites.enumerated() {
                 let site = sites[s]
-                while p < cens.count && cens[p] < site.start {
-                    if !eventsFirst || n > floor {
-                        n -= 1; applied += 1
-                        recording?.censoring(cens[p])
-                    }
-                    p += 1
-                }
+                applied += Self.censor(before: site.start, n: &n, p: &p, cens: cens, eventsFirst: eventsFirst, floor: floor,
+                                       into: recording)
                 let target = Self.target(site, ref: ref, lambda: lambda)
                 let reserved = eventsFirst ? 0 : cens.count - p
                 let cap = max(0, min(n - reserved - floor, maxEvents - total))
@@ -341,13 +331,8 @@ struct IntervalSolver {
                 maxError = max(maxError, abs(km - target))
                 total += d
             }
-            while p < cens.count {
-                if !eventsFirst || n > floor {
-                    n -= 1; applied += 1
-                    recording?.censoring(cens[p])
-                }
-                p += 1
-            }
+            applied += Self.censor(before: .infinity, n: &n, p: &p, cens: cens, eventsFirst: eventsFirst, floor: floor,
+                                   into: recording)
             var run = Run(events: total, censored: applied, atRiskEnd: n, survivalEnd: km, capped: capped, maxError: maxError)
             if let recording {
                 run.recordedEvents = firstEvent..<recording.eventCount
@@ -395,10 +380,7 @@ struct IntervalSolver {
                 states[k] = state
                 let site = sites[interval.sites.lowerBound + k]
                 var n = state.n, p = state.p
-                while p < cens.count && cens[p] < site.start {
-                    if !eventsFirst || n > floor { n -= 1 }
-                    p += 1
-                }
+                _ = Self.censor(before: site.start, n: &n, p: &p, cens: cens, eventsFirst: eventsFirst, floor: floor, into: nil)
                 let reserved = eventsFirst ? 0 : cens.count - p
                 let cap = max(0, min(n - reserved - floor, maxEvents - state.total))
                 let (d, after, _) = Self.decide(site, target: Self.target(site, ref: ref, lambda: lambda), n: n, km: state.km,
@@ -425,10 +407,7 @@ struct IntervalSolver {
         scratch.extendFactors(through: atRisk)
         let factors = UnsafeBufferPointer(start: scratch.factors, count: scratch.factorCount)
         var n = state.n, p = state.p
-        while p < cens.count && cens[p] < site.start {
-            if !eventsFirst || n > floor { n -= 1 }
-            p += 1
-        }
+        _ = Self.censor(before: site.start, n: &n, p: &p, cens: cens, eventsFirst: eventsFirst, floor: floor, into: nil)
         guard d >= 0, d + 1 <= n else { return nil }
         let drop = Drop(site: site, cens: cens, from: p)
         let lapseAbove = eventsFirst ? floor : nil
@@ -438,6 +417,24 @@ struct IntervalSolver {
         guard tau > 0, tau < ref else { return nil }
         let lambda = Foundation.log(tau / ref) / Foundation.log(site.bottom / ref)
         return lambda.isFinite && lambda > 0 ? lambda : nil
+    }
+
+    /// Passes the censorings (from `p` on) before `time`: each takes one from the n at risk,
+    /// except that, events first, one that finds no more than `floor` at risk lapses. Those applied
+    /// go to `recording`; returns how many. (`.infinity`: all the rest; censoring times are finite.)
+    @inline(__always)
+    private static func censor(before time: Double, n: inout Int, p: inout Int, cens: UnsafeBufferPointer<Double>,
+                               eventsFirst: Bool, floor: Int, into recording: Recording?) -> Int {
+        var applied = 0
+        while p < cens.count && cens[p] < time {
+            if !eventsFirst || n > floor {
+                n -= 1
+                applied += 1
+                recording?.censoring(cens[p])
+            }
+            p += 1
+        }
+        return applied
     }
 
     /// The survival a drop aims at: the curve's value after it, or with λ ≠ 1 the drop scaled

@@ -32,6 +32,9 @@ func withSignificant6<R>(_ x: Double, _ body: (UnsafeBufferPointer<UInt8>) -> R)
     for _ in 0..<3 {
         let k = 5 - exponent
         guard Swift.abs(k) <= 27 else { return nil }
+        // |x|·10^k = whole + fraction, whole in [10^5, 10^6).
+        let whole: Int
+        let fraction: Double
         if k >= 0 && k <= 22 {
             // In Double: 10^k is exact, and the rounding error of the product is exact by a fused
             // multiply-add, so |x|·10^k = p + error exactly.
@@ -40,21 +43,21 @@ func withSignificant6<R>(_ x: Double, _ body: (UnsafeBufferPointer<UInt8>) -> R)
             let error = (-p).addingProduct(magnitude, power)
             if p < 100_000 || (p == 100_000 && error < 0) { exponent -= 1; continue }
             if p > 1_000_000 || (p == 1_000_000 && error >= 0) { exponent += 1; continue }
-            var whole = p.rounded(.down)
-            var fraction = (p - whole) + error
-            if fraction < 0 { whole -= 1; fraction += 1 } else if fraction >= 1 { whole += 1; fraction -= 1 }
-            if Swift.abs(fraction - 0.5) < 1e-9 { return nil }
-            digits = Int(whole) + (fraction > 0.5 ? 1 : 0)
-            if digits == 1_000_000 { digits = 100_000; exponent += 1 }
-            settled = true
-            break
+            var w = p.rounded(.down)
+            var f = (p - w) + error
+            if f < 0 { w -= 1; f += 1 } else if f >= 1 { w += 1; f -= 1 }
+            whole = Int(w)
+            fraction = f
+        } else {
+            let power = exactPowersOfTen[Swift.abs(k)]
+            let scaled = k >= 0 ? Float80(magnitude) * power : Float80(magnitude) / power
+            if scaled < 100_000 { exponent -= 1; continue }
+            if scaled >= 1_000_000 { exponent += 1; continue }
+            whole = Int(scaled)   // toward zero: the integer part (scaled > 0)
+            // Exact in Float80; as a Double it can only move within 1e−17 of itself, which the tie
+            // test below covers.
+            fraction = Double(scaled - Float80(whole))
         }
-        let power = exactPowersOfTen[Swift.abs(k)]
-        let scaled = k >= 0 ? Float80(magnitude) * power : Float80(magnitude) / power
-        if scaled < 100_000 { exponent -= 1; continue }
-        if scaled >= 1_000_000 { exponent += 1; continue }
-        let whole = Int(scaled)   // toward zero: the integer part (scaled > 0)
-        let fraction = scaled - Float80(whole)   // exact
         if Swift.abs(fraction - 0.5) < 1e-9 { return nil }
         digits = whole + (fraction > 0.5 ? 1 : 0)
         if digits == 1_000_000 { digits = 100_000; exponent += 1 }
